@@ -1,0 +1,50 @@
+# PhotoShare: `make up` deploys to the local cloud, `make test` runs every check.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+PYTHON := $(VENV)/bin/python
+
+# Test suites, fastest first. Each runs on its own, so an empty suite fails
+# (pytest exits 5) instead of passing silently.
+SUITES := localcloud
+
+.PHONY: help setup up down status lint test $(addprefix test-,$(SUITES)) lock clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: ## Install and start what everything else needs (idempotent)
+	@scripts/setup.sh
+
+up: setup ## Start the local cloud and deploy PhotoShare to it with site.yml
+	@$(PYTHON) -m devtools.localcloud up
+	ansible-playbook -i inventories/local site.yml
+
+down: ## Stop and remove everything `make up` started
+	@$(PYTHON) -m devtools.localcloud down
+
+status: ## Show what of the local cloud runs
+	@$(PYTHON) -m devtools.localcloud status
+
+lint: setup ## ruff, yamllint and ansible-lint --profile production
+	ruff check .
+	ruff format --check .
+	yamllint --strict .
+	ansible-lint --profile production
+
+test: setup lint $(addprefix test-,$(SUITES)) ## Lint, then every test suite
+
+$(addprefix test-,$(SUITES)): test-%: setup ## Run one suite, e.g. make test-app
+	pytest tests/$*
+
+lock: ## Re-pin the Python dependencies after editing a requirements .in file
+	uv pip compile --universal --python-version 3.11 -q app/requirements.in -o app/requirements.txt
+	uv pip compile --python-version 3.13 --python-platform x86_64-manylinux_2_28 -q lambda/requirements.in -o lambda/requirements.txt
+	uv pip compile --universal --python-version 3.11 -q requirements/dev.in -o requirements/dev.txt
+
+clean: down ## Also delete the local cloud's data and build output
+	rm -rf .localcloud dist

@@ -1,0 +1,329 @@
+"""The local cloud: an AWS API emulator (moto server) and a MariaDB standing in for RDS.
+
+Both listen on 127.0.0.1 with their state under a git-ignored directory. The
+endpoints come from inventories/local/group_vars/all/localcloud.yml, the file
+Ansible reads too. Starting what already runs is a no-op.
+
+    python -m devtools.localcloud up|down|status
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_FILE = ROOT / "inventories/local/group_vars/all/localcloud.yml"
+# Containers the local deployment creates on the host engine: the stand-in
+# web host and everything Compose runs for the project.
+CONTAINER_FILTERS = ("label=io.photoshare.localcloud", "label=com.docker.compose.project=photoshare")
+LAMBDA_RUNTIME_IMAGE = "photoshare-lambda-runtime:local"
+
+
+class LocalCloudError(RuntimeError):
+    """Something of the local cloud could not start; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class LocalCloud:
+    moto_host: str
+    moto_port: int
+    mariadb_host: str
+    mariadb_port: int
+    access_key_id: str
+    secret_access_key: str
+    region: str
+    state_dir: Path
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{self.moto_host}:{self.moto_port}"
+
+    @property
+    def mariadb_dir(self) -> Path:
+        return self.state_dir / "mariadb"
+
+    @property
+    def mariadb_socket(self) -> Path:
+        return self.mariadb_dir / "mysqld.sock"
+
+    @property
+    def admin_file(self) -> Path:
+        """Credentials of the local admin account, generated at first start (mode 0600)."""
+        return self.mariadb_dir / "admin.json"
+
+    def admin_credentials(self) -> dict:
+        return json.loads(self.admin_file.read_text())
+
+    def aws_environment(self) -> dict[str, str]:
+        """Environment for boto3 and the AWS CLI to talk to the emulator."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+            "AWS_ACCESS_KEY_ID": self.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": self.secret_access_key,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": self.region,
+            # Never fall back to the instance metadata service: nothing but
+            # 127.0.0.1 may be addressed here.
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+
+
+def load() -> LocalCloud:
+    raw = yaml.safe_load(CONFIG_FILE.read_text())
+    return LocalCloud(
+        moto_host=raw["localcloud_moto_host"],
+        moto_port=int(raw["localcloud_moto_port"]),
+        mariadb_host=raw["localcloud_mariadb_host"],
+        mariadb_port=int(raw["localcloud_mariadb_port"]),
+        access_key_id=raw["localcloud_access_key_id"],
+        secret_access_key=raw["localcloud_secret_access_key"],
+        region=raw["localcloud_region"],
+        state_dir=ROOT / raw["localcloud_state_dir"],
+    )
+
+
+def port_open(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def read_pid(pid_file: Path) -> int | None:
+    """The pid in pid_file if that process still runs."""
+    try:
+        pid = int(pid_file.read_text().strip())
+        os.kill(pid, 0)
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        return None
+    return pid
+
+
+def wait_until(check, timeout: float, what: str, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise LocalCloudError(f"{what} did not answer within {timeout:.0f} s; see {log}.")
+
+
+def stop_pid(pid_file: Path, name: str, timeout: float = 30) -> bool:
+    pid = read_pid(pid_file)
+    if pid is None:
+        pid_file.unlink(missing_ok=True)
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and read_pid(pid_file) == pid:
+        time.sleep(0.2)
+    if read_pid(pid_file) == pid:
+        os.kill(pid, signal.SIGKILL)
+    pid_file.unlink(missing_ok=True)
+    print(f"    stopped {name} (pid {pid})")
+    return True
+
+
+def spawn(args: list[str], log: Path, env: dict[str, str] | None = None) -> int:
+    """Start a detached daemon that outlives this process; returns its pid."""
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True
+        )
+    return proc.pid
+
+
+def claim_port(host: str, port: int, pid_file: Path, name: str, setting: str) -> bool:
+    """True if our own process already serves the port; raise if a stranger holds it."""
+    if not port_open(host, port):
+        return False
+    if read_pid(pid_file) is not None:
+        return True
+    raise LocalCloudError(
+        f"{host}:{port} is taken by a process that is not the local cloud's {name}. "
+        f"Stop it, or change {setting} in {CONFIG_FILE.relative_to(ROOT)}."
+    )
+
+
+def start_moto(cloud: LocalCloud) -> None:
+    pid_file = cloud.state_dir / "moto.pid"
+    log = cloud.state_dir / "moto.log"
+    if claim_port(cloud.moto_host, cloud.moto_port, pid_file, "moto server", "localcloud_moto_port"):
+        print(f"    moto server already runs on {cloud.endpoint_url}")
+        return
+    env = {
+        **os.environ,
+        # S3 notifications run the real function in a local runtime image,
+        # with host networking so it reaches 127.0.0.1.
+        "MOTO_DOCKER_LAMBDA_IMAGE": LAMBDA_RUNTIME_IMAGE,
+        "MOTO_DOCKER_NETWORK_MODE": "host",
+        "MOTO_PORT": str(cloud.moto_port),
+    }
+    moto = Path(sys.executable).with_name("moto_server")
+    pid = spawn([str(moto), "-H", cloud.moto_host, "-p", str(cloud.moto_port)], log, env)
+    pid_file.write_text(f"{pid}\n")
+    wait_until(lambda: port_open(cloud.moto_host, cloud.moto_port), 60, "moto server", log)
+    print(f"    started moto server on {cloud.endpoint_url} (pid {pid})")
+
+
+def mariadb_client(cloud: LocalCloud, sql: str) -> None:
+    """Run SQL as the OS root user through the socket (unix_socket auth)."""
+    subprocess.run(
+        ["mariadb", "--protocol=socket", f"--socket={cloud.mariadb_socket}", "-uroot", "-e", sql],
+        check=True,
+        capture_output=True,
+    )
+
+
+def init_mariadb(cloud: LocalCloud) -> None:
+    data = cloud.mariadb_dir / "data"
+    if (data / "mysql").is_dir():
+        return
+    data.mkdir(parents=True, exist_ok=True)
+    shutil.chown(data, "mysql", "mysql")
+    subprocess.run(
+        [
+            "mariadb-install-db",
+            f"--datadir={data}",
+            "--user=mysql",
+            "--auth-root-authentication-method=socket",
+            "--skip-test-db",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    print(f"    initialised MariaDB data in {data}")
+
+
+def ensure_admin(cloud: LocalCloud) -> None:
+    """A TCP admin account for Ansible and the tests, password generated here."""
+    if cloud.admin_file.exists():
+        return
+    password = secrets.token_urlsafe(24)
+    mariadb_client(
+        cloud,
+        f"CREATE OR REPLACE USER 'localcloud_admin'@'%' IDENTIFIED BY '{password}';"
+        "GRANT ALL PRIVILEGES ON *.* TO 'localcloud_admin'@'%' WITH GRANT OPTION;",
+    )
+    fd = os.open(cloud.admin_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(
+            {
+                "username": "localcloud_admin",
+                "password": password,
+                "host": cloud.mariadb_host,
+                "port": cloud.mariadb_port,
+            },
+            out,
+        )
+    print(f"    created the admin account (credentials in {cloud.admin_file})")
+
+
+def start_mariadb(cloud: LocalCloud) -> None:
+    pid_file = cloud.mariadb_dir / "mariadbd.pid"
+    log = cloud.mariadb_dir / "mariadbd.log"
+    if claim_port(cloud.mariadb_host, cloud.mariadb_port, pid_file, "MariaDB", "localcloud_mariadb_port"):
+        print(f"    MariaDB already runs on {cloud.mariadb_host}:{cloud.mariadb_port}")
+        ensure_admin(cloud)
+        return
+    init_mariadb(cloud)
+    shutil.chown(cloud.mariadb_dir, "mysql", "mysql")
+    args = [
+        "mariadbd",
+        "--no-defaults",
+        "--user=mysql",
+        f"--datadir={cloud.mariadb_dir / 'data'}",
+        f"--socket={cloud.mariadb_socket}",
+        f"--pid-file={pid_file}",
+        f"--log-error={log}",
+        f"--bind-address={cloud.mariadb_host}",
+        f"--port={cloud.mariadb_port}",
+        "--skip-name-resolve",
+        "--character-set-server=utf8mb4",
+        "--collation-server=utf8mb4_unicode_ci",
+        "--max-connections=500",
+        "--innodb-buffer-pool-size=256M",
+        # Test data is disposable; fsync on every commit would only slow the suites.
+        "--innodb-flush-log-at-trx-commit=2",
+    ]
+    spawn(args, cloud.mariadb_dir / "mariadbd.out")
+    wait_until(
+        lambda: cloud.mariadb_socket.exists() and port_open(cloud.mariadb_host, cloud.mariadb_port), 60, "MariaDB", log
+    )
+    print(f"    started MariaDB on {cloud.mariadb_host}:{cloud.mariadb_port} (pid {read_pid(pid_file)})")
+    ensure_admin(cloud)
+
+
+def docker_available() -> bool:
+    return (
+        shutil.which("docker") is not None and subprocess.run(["docker", "info"], capture_output=True).returncode == 0
+    )
+
+
+def remove_containers() -> None:
+    if not docker_available():
+        return
+    ids: set[str] = set()
+    for flt in CONTAINER_FILTERS:
+        out = subprocess.run(["docker", "ps", "-aq", "--filter", flt], capture_output=True, text=True, check=True)
+        ids.update(out.stdout.split())
+    if ids:
+        subprocess.run(["docker", "rm", "-f", *sorted(ids)], capture_output=True, check=True)
+        print(f"    removed {len(ids)} container(s)")
+
+
+def up() -> LocalCloud:
+    cloud = load()
+    cloud.mariadb_dir.mkdir(parents=True, exist_ok=True)
+    start_moto(cloud)
+    start_mariadb(cloud)
+    return cloud
+
+
+def down() -> None:
+    cloud = load()
+    remove_containers()
+    stop_pid(cloud.state_dir / "moto.pid", "moto server")
+    stop_pid(cloud.mariadb_dir / "mariadbd.pid", "MariaDB")
+    # dockerd only if the set-up started it (a system service is left alone).
+    stop_pid(cloud.state_dir / "dockerd.pid", "dockerd")
+
+
+def status() -> bool:
+    """Print what runs; True when both services answer."""
+    cloud = load()
+    moto = port_open(cloud.moto_host, cloud.moto_port)
+    mariadb = port_open(cloud.mariadb_host, cloud.mariadb_port)
+    print(f"    AWS emulator (moto): {cloud.endpoint_url} {'running' if moto else 'stopped'}")
+    print(f"    MariaDB (for RDS):   {cloud.mariadb_host}:{cloud.mariadb_port} {'running' if mariadb else 'stopped'}")
+    return moto and mariadb
+
+
+def main(argv: list[str]) -> int:
+    commands = {"up": up, "down": down, "status": lambda: None}
+    if len(argv) != 1 or argv[0] not in commands:
+        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
+        return 2
+    try:
+        commands[argv[0]]()
+    except LocalCloudError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    if argv[0] == "down":
+        return 0
+    return 0 if status() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,125 @@
+"""Fixtures every suite shares: the local cloud, a fresh database and a fresh bucket.
+
+The session starts the local cloud if it is not running (a no-op otherwise),
+creates one database on the real MariaDB and one bucket on the emulator's S3
+API over HTTP, and removes both at the end. Function-scoped fixtures empty
+them after each test so tests stay isolated.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import boto3
+import pymysql
+import pytest
+
+from devtools import localcloud as localcloud_module
+
+
+@dataclass(frozen=True)
+class Database:
+    """A database on the local MariaDB and the admin credentials that reach it."""
+
+    name: str
+    host: str
+    port: int
+    username: str
+    password: str
+
+    def connect(self, **kwargs) -> pymysql.connections.Connection:
+        return pymysql.connect(
+            host=self.host,
+            port=self.port,
+            user=self.username,
+            password=self.password,
+            database=self.name,
+            autocommit=True,
+            **kwargs,
+        )
+
+
+@pytest.fixture(scope="session")
+def localcloud() -> localcloud_module.LocalCloud:
+    return localcloud_module.up()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def aws_environment(localcloud) -> Iterator[dict[str, str]]:
+    """Point every AWS client of the session at the emulator, never at AWS."""
+    env = localcloud.aws_environment()
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        mp.delenv("AWS_PROFILE", raising=False)
+        yield env
+
+
+@pytest.fixture(scope="session")
+def database(localcloud) -> Iterator[Database]:
+    admin = localcloud.admin_credentials()
+    name = f"pstest_{secrets.token_hex(4)}"
+    db = Database(name, admin["host"], admin["port"], admin["username"], admin["password"])
+    with pymysql.connect(host=db.host, port=db.port, user=db.username, password=db.password) as conn:
+        conn.cursor().execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    yield db
+    with pymysql.connect(host=db.host, port=db.port, user=db.username, password=db.password) as conn:
+        conn.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+def truncate_tables(db: Database, keep: frozenset[str] = frozenset()) -> None:
+    with db.connect() as conn, conn.cursor() as cur:
+        cur.execute("SHOW TABLES")
+        tables = [row[0] for row in cur.fetchall() if row[0] not in keep]
+        cur.execute("SET FOREIGN_KEY_CHECKS = 0")
+        for table in tables:
+            cur.execute(f"TRUNCATE TABLE `{table}`")
+        cur.execute("SET FOREIGN_KEY_CHECKS = 1")
+
+
+@pytest.fixture
+def clean_database(database) -> Iterator[Database]:
+    """The session database, emptied after the test (yoyo's bookkeeping stays)."""
+    yield database
+    truncate_tables(database, keep=frozenset({"_yoyo_migration", "_yoyo_log", "_yoyo_version", "yoyo_lock"}))
+
+
+@pytest.fixture(scope="session")
+def s3_client(aws_environment):
+    return boto3.client("s3", endpoint_url=aws_environment["AWS_ENDPOINT_URL"])
+
+
+@pytest.fixture(scope="session")
+def bucket(s3_client) -> Iterator[str]:
+    name = f"pstest-{secrets.token_hex(6)}"
+    s3_client.create_bucket(Bucket=name)
+    yield name
+    empty_bucket_now(s3_client, name)
+    s3_client.delete_bucket(Bucket=name)
+
+
+def empty_bucket_now(s3_client, name: str) -> None:
+    paginator = s3_client.get_paginator("list_object_versions")
+    for page in paginator.paginate(Bucket=name):
+        doomed = [
+            {"Key": v["Key"], "VersionId": v["VersionId"]}
+            for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
+        ]
+        if doomed:
+            s3_client.delete_objects(Bucket=name, Delete={"Objects": doomed, "Quiet": True})
+    for upload in s3_client.list_multipart_uploads(Bucket=name).get("Uploads", []):
+        s3_client.abort_multipart_upload(Bucket=name, Key=upload["Key"], UploadId=upload["UploadId"])
+
+
+@pytest.fixture
+def empty_bucket(s3_client, bucket) -> Iterator[str]:
+    """The session bucket, emptied after the test."""
+    yield bucket
+    empty_bucket_now(s3_client, bucket)
+
+
+def pytest_report_header(config) -> list[str]:
+    cloud = localcloud_module.load()
+    return [f"local cloud: AWS emulator {cloud.endpoint_url}, MariaDB {cloud.mariadb_host}:{cloud.mariadb_port}"]
