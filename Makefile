@@ -12,7 +12,7 @@ PYTHON := $(VENV)/bin/python
 # (pytest exits 5) instead of passing silently.
 SUITES := localcloud
 
-.PHONY: help setup up down status lint test $(addprefix test-,$(SUITES)) lock clean
+.PHONY: help setup up down status lint test $(addprefix test-,$(SUITES)) bench lock clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,11 @@ test: setup lint $(addprefix test-,$(SUITES)) ## Lint, then every test suite
 
 $(addprefix test-,$(SUITES)): test-%: setup ## Run one suite, e.g. make test-app
 	pytest tests/$*
+
+bench: ## Run every bench/bench_*.py; each prints ratios and writes bench/results/
+	@scripts/setup.sh bench
+	@$(PYTHON) -m devtools.localcloud up >/dev/null
+	@for script in bench/bench_*.py; do echo "==> $$script"; $(PYTHON) "$$script"; done
 
 lock: ## Re-pin the Python dependencies after editing a requirements .in file
 	uv pip compile --universal --python-version 3.11 -q app/requirements.in -o app/requirements.txt
