@@ -23,6 +23,9 @@ setup: ## Install and start what everything else needs (idempotent)
 up: setup ## Start the local cloud and deploy PhotoShare to it with site.yml
 	@$(PYTHON) -m devtools.localcloud up
 	ansible-playbook -i inventories/local site.yml
+	@echo "==> PhotoShare's local cloud is up:"
+	@$(PYTHON) -m devtools.localcloud status
+	@echo "    Stop everything with: make down"
 
 down: ## Stop and remove everything `make up` started
 	@$(PYTHON) -m devtools.localcloud down
