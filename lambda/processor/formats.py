@@ -1,7 +1,8 @@
 """Which kind of image a file is, decided from its first bytes only.
 
-Only the formats listed in ALLOWED are ever handed to a decoder. Known other
-formats are named in the refusal so the reason tells the user what they sent.
+Only the five formats sniff() returns are ever handed to a decoder. Known
+other formats are named in the refusal so the reason tells the user what they
+sent.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ PNG = ImageFormat("PNG", "image/png", "PNG")
 WEBP = ImageFormat("WEBP", "image/webp", "WebP")
 GIF = ImageFormat("GIF", "image/gif", "GIF")
 HEIF = ImageFormat("HEIF", "image/heic", "HEIC")
-ALLOWED = (JPEG, PNG, WEBP, GIF, HEIF)
 ALLOWED_LABELS = "JPEG, PNG, WebP, GIF and HEIC"
 
 # ISO BMFF brands of HEVC-coded HEIF (HEIC): images, image collections and sequences.

@@ -32,7 +32,6 @@ class Context:
         timeout = float(environ.get("AWS_LAMBDA_FUNCTION_TIMEOUT", DEFAULT_TIMEOUT_SECONDS))
         self._deadline = time.monotonic() + timeout
         self.function_name = environ.get("AWS_LAMBDA_FUNCTION_NAME", "local")
-        self.function_version = environ.get("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
         self.memory_limit_in_mb = int(environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"))
         self.aws_request_id = str(uuid.uuid4())
 

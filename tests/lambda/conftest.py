@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib
 import secrets
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -23,8 +22,6 @@ class LambdaContext:
 
     def __init__(self, timeout_seconds: float) -> None:
         self.deadline = time.monotonic() + timeout_seconds
-        self.function_name = "photoshare-metadata-extractor"
-        self.aws_request_id = str(uuid.uuid4())
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self.deadline - time.monotonic()) * 1000))
