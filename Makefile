@@ -10,9 +10,13 @@ PYTHON := $(VENV)/bin/python
 
 # Test suites, fastest first. Each runs on its own, so an empty suite fails
 # (pytest exits 5) instead of passing silently.
-SUITES := localcloud
+SUITES := localcloud lambda
 
-.PHONY: help setup up down status lint test $(addprefix test-,$(SUITES)) bench lock clean
+# The Lambda package's target: runtime python3.12 or newer, architecture x86_64 or arm64.
+LAMBDA_RUNTIME ?= python3.13
+LAMBDA_ARCH ?= x86_64
+
+.PHONY: help setup up down status lint test $(addprefix test-,$(SUITES)) lambda bench lock clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,6 +48,10 @@ test: setup lint $(addprefix test-,$(SUITES)) ## Lint, then every test suite
 $(addprefix test-,$(SUITES)): test-%: setup ## Run one suite, e.g. make test-app
 	pytest tests/$*
 
+lambda: setup ## Build dist/photoshare-processor.zip and the local runtime image (if its inputs changed)
+	$(PYTHON) lambda/build.py zip --runtime $(LAMBDA_RUNTIME) --arch $(LAMBDA_ARCH) --output dist/photoshare-processor.zip
+	$(PYTHON) lambda/build.py image
+
 bench: ## Run every bench/bench_*.py; each prints ratios and writes bench/results/
 	@scripts/setup.sh bench
 	@$(PYTHON) -m devtools.localcloud up >/dev/null
@@ -53,6 +61,7 @@ lock: ## Re-pin the Python dependencies after editing a requirements .in file
 	uv pip compile --universal --python-version 3.11 -q app/requirements.in -o app/requirements.txt
 	uv pip compile --python-version 3.13 --python-platform x86_64-manylinux_2_28 -q lambda/requirements.in -o lambda/requirements.txt
 	uv pip compile --universal --python-version 3.11 -q requirements/dev.in -o requirements/dev.txt
+	uv pip compile --python-version 3.13 --python-platform x86_64-manylinux_2_28 -q -c requirements/dev.txt lambda/runtime/requirements.in -o lambda/runtime/requirements.txt
 
 clean: down ## Also delete the local cloud's data and build output
 	rm -rf .localcloud dist
