@@ -44,10 +44,10 @@ def apply_migrations(credentials: DatabaseCredentials) -> list[str]:
         # yoyo still passes PyMySQL's old keyword names ('db', 'passwd').
         warnings.simplefilter("ignore", DeprecationWarning)
         backend = get_backend(backend_uri(credentials))
-    migrations = read_migrations(str(MIGRATIONS))
-    with backend.lock():
-        pending = backend.to_apply(migrations)
-        backend.apply_migrations(pending)
+        migrations = read_migrations(str(MIGRATIONS))
+        with backend.lock():
+            pending = backend.to_apply(migrations)
+            backend.apply_migrations(pending)
     return [migration.id for migration in pending]
 
 

@@ -83,9 +83,11 @@ class Visitor:
             self.csrf = reply.json()["csrf_token"]
         return reply
 
-    async def login(self, username: str, password: str = PASSWORD) -> Reply:
+    async def login(self, username: str, password: str = PASSWORD, headers: dict | None = None) -> Reply:
         await self.session()
-        reply = await self.request("POST", "/api/v1/session", json={"username": username, "password": password})
+        reply = await self.request(
+            "POST", "/api/v1/session", json={"username": username, "password": password}, headers=headers or {}
+        )
         if reply.status == 200:
             self.csrf = reply.json()["csrf_token"]
             self.username = username

@@ -41,9 +41,11 @@ def ip_subject(address: str) -> str:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return "ip:unknown"
-    if ip.version == 6 and ip.ipv4_mapped is None:
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return f"ip:{ip.ipv4_mapped}"
         return f"ip:{ipaddress.ip_network(f'{ip}/64', strict=False)}"
-    return f"ip:{ip.ipv4_mapped or ip}"
+    return f"ip:{ip}"
 
 
 async def register(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from quart import Quart, jsonify, redirect, render_template, request, url_for
+from quart import Quart, jsonify, make_response, redirect, render_template, request, url_for
 from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -47,9 +47,9 @@ async def error_response(err: AppError) -> Any:
     if wants_json():
         response = jsonify({"error": {"code": err.code, "message": err.message, **err.details}})
     elif isinstance(err, LoginRequired) and request.method == "GET":
-        return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
     else:
-        response = await render_template("error.html", error=err)
+        response = await make_response(await render_template("error.html", error=err))
     response.status_code = err.status
     response.headers.update(err.headers)
     return response
