@@ -166,7 +166,7 @@ class Upload:
         self.sha256.update(data)
         self.pending.append(data)
         self.pending_bytes += len(data)
-        if self.pending_bytes >= self.settings.upload_part_bytes:
+        while self.pending_bytes >= self.settings.upload_part_bytes:
             await self._send_part()
 
     def _identify(self) -> None:
@@ -184,8 +184,9 @@ class Upload:
                     original_filename=self.filename,
                     multipart_upload_id=self.multipart_upload_id,
                 )
-        data = b"".join(self.pending)
-        self.pending, self.pending_bytes = [], 0
+        buffered = b"".join(self.pending)
+        data, rest = buffered[: self.settings.upload_part_bytes], buffered[self.settings.upload_part_bytes :]
+        self.pending, self.pending_bytes = ([rest] if rest else []), len(rest)
         self.parts.append(
             await self.storage.upload_part(self.key, self.multipart_upload_id, len(self.parts) + 1, data)
         )
@@ -228,7 +229,7 @@ class Upload:
             await self.storage.put(self.key, b"".join(self.pending), self.image_type.mime_type)
             self.pending = []
         else:
-            if self.pending:
+            while self.pending:
                 await self._send_part()
             await self.storage.complete_multipart(self.key, self.multipart_upload_id, self.parts)
             self.multipart_upload_id = None
