@@ -18,9 +18,9 @@ from photoshare.photos.models import Thumbnail
 from photoshare.webhook.models import ProcessingReport
 from photoshare.webhook.signature import signature_is_valid
 
-# A failed check fetches the key again (it may have been rotated), but not more
-# often than this, so forged requests cannot hammer Secrets Manager.
-KEY_REFRESH_INTERVAL_SECONDS = 30
+# A failed check fetches the key again (it may have been rotated), but at most
+# once in this many seconds, so forged requests cannot hammer Secrets Manager.
+KEY_REFRESH_INTERVAL_SECONDS = 10
 REASON_MAX_CHARS = 500
 
 
@@ -29,7 +29,7 @@ class SigningKey:
         self._secrets = secrets_client
         self._secret_id = secret_id
         self._key: bytes | None = None
-        self._fetched_at = 0.0
+        self._refreshed_at = float("-inf")
 
     async def get(self) -> bytes:
         if self._key is None:
@@ -37,16 +37,16 @@ class SigningKey:
         return self._key
 
     async def refresh(self) -> bool:
-        """Fetch the key again if the last fetch is old enough; True if it changed."""
-        if time.monotonic() - self._fetched_at < KEY_REFRESH_INTERVAL_SECONDS:
+        """Fetch the key again unless that was done moments ago; True if it changed."""
+        if time.monotonic() - self._refreshed_at < KEY_REFRESH_INTERVAL_SECONDS:
             return False
+        self._refreshed_at = time.monotonic()
         previous = self._key
         await self._fetch()
         return self._key != previous
 
     async def _fetch(self) -> None:
         self._key = (await read_secret_string(self._secrets, self._secret_id)).encode()
-        self._fetched_at = time.monotonic()
 
 
 async def verify(*, signing_key: SigningKey, headers: Mapping[str, str], body: bytes) -> None:
