@@ -34,9 +34,11 @@ def configure_logging(level: str) -> None:
             timestamp="time",
         )
     )
+    handler.photoshare = True  # type: ignore[attr-defined]
     root = logging.getLogger()
     for existing in list(root.handlers):
-        root.removeHandler(existing)
+        if getattr(existing, "photoshare", False):
+            root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level.upper())
     # Botocore logs request details (never credentials) at DEBUG; keep it quieter than ours.

@@ -126,6 +126,7 @@ class S3FaultProxy:
     def __init__(self, target_url: str) -> None:
         self.target_url = target_url.rstrip("/")
         self.failing: dict[str, int] = {}  # operation -> how many more to let through first
+        self.hooks: dict[str, Callable[[], None]] = {}
         self.seen: list[str] = []
         self._thread = LoopThread()
         self.port = self._thread.run(self._start())
@@ -149,13 +150,21 @@ class S3FaultProxy:
         for operation in operations:
             self.failing[operation] = after
 
+    def before(self, operation: str, hook: Callable[[], None]) -> None:
+        """Run hook (once) when the operation arrives, before forwarding it."""
+        self.hooks[operation] = hook
+
     def heal(self) -> None:
         self.failing.clear()
+        self.hooks.clear()
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         operation = s3_operation(request)
         self.seen.append(operation)
         body = await request.read()
+        hook = self.hooks.pop(operation, None)
+        if hook is not None:
+            await asyncio.get_running_loop().run_in_executor(None, hook)
         if operation in self.failing or "all" in self.failing and operation != "other":
             name = operation if operation in self.failing else "all"
             if self.failing[name] > 0:
