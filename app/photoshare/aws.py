@@ -15,7 +15,7 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 from botocore.exceptions import BotoCoreError, ClientError
 
-from photoshare.errors import SecretsUnavailable
+from photoshare.errors import SecretsUnavailableError
 from photoshare.logs import log
 from photoshare.settings import Settings
 
@@ -46,13 +46,13 @@ async def open_clients(settings: Settings, stack: AsyncExitStack) -> AwsClients:
 
 
 async def read_secret_string(secrets_client: Any, secret_id: str) -> str:
-    """The SecretString of secret_id; SecretsUnavailable (503) if Secrets Manager cannot give it."""
+    """The SecretString of secret_id; SecretsUnavailableError (503) if Secrets Manager cannot give it."""
     try:
         response = await secrets_client.get_secret_value(SecretId=secret_id)
     except (BotoCoreError, ClientError) as err:
         code = err.response.get("Error", {}).get("Code") if isinstance(err, ClientError) else type(err).__name__
         log("secret_unreadable", level=logging.WARNING, secret_id=secret_id, error=code)
-        raise SecretsUnavailable() from None
+        raise SecretsUnavailableError() from None
     if "SecretString" not in response:
-        raise SecretsUnavailable(f"the secret {secret_id} holds binary data; it must be a SecretString")
+        raise SecretsUnavailableError(f"the secret {secret_id} holds binary data; it must be a SecretString")
     return response["SecretString"]

@@ -3,13 +3,14 @@
 The credentials are read at start-up. When MySQL refuses them (error 1045,
 as after a rotation), they are read again and the pool is rebuilt, so a
 rotated password needs no restart. When the database cannot be reached,
-callers get DatabaseUnavailable (a 503) and the next request tries again, so
+callers get DatabaseUnavailableError (a 503) and the next request tries again, so
 the app recovers by itself once the database is back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -22,7 +23,7 @@ from asyncmy.cursors import DictCursor
 from asyncmy.errors import Error as MySQLError
 from asyncmy.errors import IntegrityError, InterfaceError, OperationalError
 
-from photoshare.errors import DatabaseUnavailable, SecretsUnavailable
+from photoshare.errors import DatabaseUnavailableError, SecretsUnavailableError
 from photoshare.logs import log
 from photoshare.settings import Secret
 
@@ -53,8 +54,9 @@ class DatabaseCredentials:
             )
         except (ValueError, TypeError, KeyError) as err:
             # The message names the problem, never the secret's content.
-            raise SecretsUnavailable(
-                f"the secret {secret_id} is not JSON with username, password, host, port and dbname ({type(err).__name__})"
+            raise SecretsUnavailableError(
+                f"the secret {secret_id} is not JSON with username, password, host, port and dbname"
+                f" ({type(err).__name__})"
             ) from None
 
     @classmethod
@@ -91,7 +93,7 @@ class Database:
         """Open the pool now if the database answers; otherwise the first request tries again."""
         try:
             await self._ensure_pool()
-        except (DatabaseUnavailable, SecretsUnavailable) as err:
+        except (DatabaseUnavailableError, SecretsUnavailableError) as err:
             log("database_not_ready_at_startup", level=logging.WARNING, reason=err.message)
 
     async def close(self) -> None:
@@ -116,10 +118,9 @@ class Database:
                     yield cur
                 await conn.commit()
             except BaseException:
-                try:
+                # The connection is closed by _connection(); the first error is what matters.
+                with contextlib.suppress(Exception):
                     await conn.rollback()
-                except Exception:  # noqa: S110 - the connection is closed below; the first error is what matters
-                    pass
                 raise
 
     async def ping(self) -> None:
@@ -138,7 +139,7 @@ class Database:
                 conn = await self._acquire_or_unavailable(pool)
             else:
                 raise self._unavailable(err) from None
-        except (OSError, asyncio.TimeoutError) as err:
+        except (TimeoutError, OSError) as err:
             raise self._unavailable(err) from None
         try:
             yield conn
@@ -156,7 +157,7 @@ class Database:
     async def _acquire_or_unavailable(self, pool: asyncmy.Pool) -> asyncmy.Connection:
         try:
             return await pool.acquire()
-        except (MySQLError, OSError, asyncio.TimeoutError) as err:
+        except (TimeoutError, MySQLError, OSError) as err:
             raise self._unavailable(err) from None
 
     async def _ensure_pool(self) -> asyncmy.Pool:
@@ -176,9 +177,9 @@ class Database:
                     log("database_credentials_reread", reason="the database refused the credentials (1045)")
                     try:
                         self._pool = await self._open_pool(self._credentials)
-                    except (MySQLError, OSError, asyncio.TimeoutError) as retry_err:
+                    except (TimeoutError, MySQLError, OSError) as retry_err:
                         raise self._unavailable(retry_err) from None
-                except (OSError, asyncio.TimeoutError) as err:
+                except (TimeoutError, OSError) as err:
                     raise self._unavailable(err) from None
                 log("database_pool_opened", host=self._credentials.host, dbname=self._credentials.dbname)
             return self._pool
@@ -211,6 +212,6 @@ class Database:
         )
 
     @staticmethod
-    def _unavailable(err: BaseException) -> DatabaseUnavailable:
+    def _unavailable(err: BaseException) -> DatabaseUnavailableError:
         log("database_unavailable", level=logging.WARNING, error=f"{type(err).__name__}: {err}")
-        return DatabaseUnavailable()
+        return DatabaseUnavailableError()

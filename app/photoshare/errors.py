@@ -23,120 +23,120 @@ class AppError(Exception):
         self.details = details
 
 
-class InvalidRequest(AppError):
+class InvalidRequestError(AppError):
     status = 400
     code = "invalid_request"
     message = "The request is not valid."
 
 
-class InvalidCursor(InvalidRequest):
+class InvalidCursorError(InvalidRequestError):
     code = "invalid_cursor"
     message = "The page cursor is not one PhotoShare made. Start again from the first page."
 
 
-class InvalidUpload(InvalidRequest):
+class InvalidUploadError(InvalidRequestError):
     code = "invalid_upload"
     message = "The upload is not a well-formed multipart/form-data body with one file."
 
 
-class EmptyFile(InvalidRequest):
+class EmptyFileError(InvalidRequestError):
     code = "empty_file"
     message = "The file is empty (0 bytes). Pick a photo."
 
 
-class InvalidFilename(InvalidRequest):
+class InvalidFilenameError(InvalidRequestError):
     code = "invalid_filename"
     message = "The file name must be a plain name, without folders ('/' or '\\'), '..' or control characters."
 
 
-class LoginRequired(AppError):
+class LoginRequiredError(AppError):
     status = 401
     code = "login_required"
     message = "Log in to do this."
 
 
-class InvalidCredentials(AppError):
+class InvalidCredentialsError(AppError):
     status = 401
     code = "invalid_credentials"
     message = "Wrong username or password."
 
 
-class InvalidSignature(AppError):
+class InvalidSignatureError(AppError):
     status = 401
     code = "invalid_signature"
     message = "The webhook signature is missing, wrong or too old (more than 300 s from the app's clock)."
 
 
-class CsrfFailed(AppError):
+class CsrfFailedError(AppError):
     status = 403
     code = "csrf_failed"
     message = "The form's security token is missing or out of date. Reload the page and try again."
 
 
-class NotOwner(AppError):
+class NotOwnerError(AppError):
     status = 403
     code = "not_owner"
     message = "Only the photo's owner can change or delete it."
 
 
-class NotFound(AppError):
+class NotFoundError(AppError):
     status = 404
     code = "not_found"
     message = "There is nothing here."
 
 
-class PhotoNotFound(NotFound):
+class PhotoNotFoundError(NotFoundError):
     code = "photo_not_found"
     message = "There is no such photo, or it is not shared with you."
 
 
-class UnknownPhoto(NotFound):
+class UnknownPhotoError(NotFoundError):
     code = "unknown_photo"
     message = "No photo has this key: it was deleted, or it is not one of ours."
 
 
-class MethodNotAllowed(AppError):
+class MethodNotAllowedError(AppError):
     status = 405
     code = "method_not_allowed"
     message = "This address does not take that method."
 
 
-class UploadTimeout(AppError):
+class UploadTimeoutError(AppError):
     status = 408
     code = "upload_timeout"
     message = "The upload stalled: no data arrived for too long. Try again."
 
 
-class UsernameTaken(AppError):
+class UsernameTakenError(AppError):
     status = 409
     code = "username_taken"
     message = "That username is taken. Pick another one."
 
 
-class DuplicatePhoto(AppError):
+class DuplicatePhotoError(AppError):
     status = 409
     code = "duplicate_photo"
     message = "You have already uploaded this photo."
 
 
-class PayloadTooLarge(AppError):
+class PayloadTooLargeError(AppError):
     status = 413
     code = "payload_too_large"
     message = "The request is too large."
 
 
-class UnsupportedType(AppError):
+class UnsupportedTypeError(AppError):
     status = 415
     code = "unsupported_type"
 
 
-class TooManyAttempts(AppError):
+class TooManyAttemptsError(AppError):
     status = 429
     code = "too_many_attempts"
     message = "Too many failed log-ins. Wait a few minutes and try again."
 
 
-class ServiceUnavailable(AppError):
+class ServiceUnavailableError(AppError):
     status = 503
     code = "service_unavailable"
     dependency = "service"
@@ -145,19 +145,19 @@ class ServiceUnavailable(AppError):
         super().__init__(message, headers={"Retry-After": "30"}, **details)
 
 
-class DatabaseUnavailable(ServiceUnavailable):
+class DatabaseUnavailableError(ServiceUnavailableError):
     code = "database_unavailable"
     dependency = "database"
     message = "PhotoShare cannot reach its database right now. Try again in a minute."
 
 
-class StorageUnavailable(ServiceUnavailable):
+class StorageUnavailableError(ServiceUnavailableError):
     code = "storage_unavailable"
     dependency = "storage"
     message = "PhotoShare cannot reach its photo storage right now. Nothing was changed; try again in a minute."
 
 
-class SecretsUnavailable(ServiceUnavailable):
+class SecretsUnavailableError(ServiceUnavailableError):
     code = "secrets_unavailable"
     dependency = "secrets"
     message = "PhotoShare cannot read its configuration secrets right now. Try again in a minute."

@@ -51,7 +51,9 @@ async def insert_session(cur: Cursor, *, token_hash: bytes, user: User | None, c
     return Session(token_hash, user, csrf_token, created_at=now, last_seen_at=now, now=now)
 
 
-async def find_live_session(cur: Cursor, *, token_hash: bytes, idle_seconds: int, absolute_seconds: int) -> Session | None:
+async def find_live_session(
+    cur: Cursor, *, token_hash: bytes, idle_seconds: int, absolute_seconds: int
+) -> Session | None:
     await cur.execute(
         "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.username, u.display_name,"
         " UTC_TIMESTAMP(6) AS now"
@@ -225,7 +227,9 @@ async def find_visible_photo(cur: Cursor, *, public_id: str, viewer_id: int | No
     return photo_from_row(row, thumbnails)
 
 
-async def owner_gallery(cur: Cursor, *, owner_id: int, before_id: int | None, limit: int, thumb_size: int) -> list[Photo]:
+async def owner_gallery(
+    cur: Cursor, *, owner_id: int, before_id: int | None, limit: int, thumb_size: int
+) -> list[Photo]:
     await cur.execute(
         f"SELECT {GALLERY_COLUMNS}, %s AS thumb_size"  # noqa: S608 - constant columns
         " FROM photos p JOIN users u ON u.id = p.owner_id"

@@ -52,9 +52,9 @@ class Settings:
     bucket: str
     region: str = "us-east-1"
     aws_endpoint_url: str | None = None
-    db_secret_id: str = "photoshare/db/credentials"
+    db_secret_id: str = "photoshare/db/credentials"  # noqa: S105 - the name of a secret, not one
     dev_database_url: Secret | None = None
-    webhook_secret_id: str = "photoshare/webhook/signing-key"
+    webhook_secret_id: str = "photoshare/webhook/signing-key"  # noqa: S105 - as above
     bind: str = "0.0.0.0:8080"
     workers: int = 2
     max_upload_bytes: int = 10 * MIB
@@ -79,9 +79,7 @@ class Settings:
         if self.upload_part_bytes < 5 * MIB:
             raise SettingsError("PHOTOSHARE_UPLOAD_PART_BYTES must be at least 5242880 (S3's smallest multipart part)")
         if self.session_idle_timeout > self.session_absolute_timeout:
-            raise SettingsError(
-                "PHOTOSHARE_SESSION_IDLE_TIMEOUT must not exceed PHOTOSHARE_SESSION_ABSOLUTE_TIMEOUT"
-            )
+            raise SettingsError("PHOTOSHARE_SESSION_IDLE_TIMEOUT must not exceed PHOTOSHARE_SESSION_ABSOLUTE_TIMEOUT")
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(f"PHOTOSHARE_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {self.log_level!r}")
 

@@ -1,7 +1,7 @@
 """The assets bucket as the app uses it: originals written in parts, objects deleted, URLs signed.
 
 The app never reads photo bytes back: browsers fetch them with presigned
-URLs. Every S3 failure becomes StorageUnavailable (a 503); clean-up calls
+URLs. Every S3 failure becomes StorageUnavailableError (a 503); clean-up calls
 made after another failure log theirs instead, so the first error is the one
 reported.
 """
@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import aiohttp
 from botocore.exceptions import BotoCoreError, ClientError
 
-from photoshare.errors import StorageUnavailable
+from photoshare.errors import StorageUnavailableError
 from photoshare.logs import log
 from photoshare.presign import PROBE_KEY, FrozenCredentials, SignedUrl, UrlSigner
 
@@ -49,7 +49,7 @@ class PhotoStorage:
             return await call
         except S3_ERRORS as err:
             log("storage_unavailable", level=logging.WARNING, operation=operation, error=error_code(err))
-            raise StorageUnavailable() from None
+            raise StorageUnavailableError() from None
 
     async def check(self) -> None:
         await self._call("HeadBucket", self._s3.head_bucket(Bucket=self.bucket))
@@ -105,7 +105,7 @@ class PhotoStorage:
                 keys.extend(item["Key"] for item in page.get("Contents", []))
         except S3_ERRORS as err:
             log("storage_unavailable", level=logging.WARNING, operation="ListObjectsV2", error=error_code(err))
-            raise StorageUnavailable() from None
+            raise StorageUnavailableError() from None
         await self.delete_keys(keys)
 
     async def delete_keys(self, keys: Iterable[str]) -> None:
@@ -121,7 +121,7 @@ class PhotoStorage:
             if response.get("Errors"):
                 first = response["Errors"][0]
                 log("storage_delete_failed", level=logging.WARNING, key=first.get("Key"), error=first.get("Code"))
-                raise StorageUnavailable()
+                raise StorageUnavailableError()
 
     async def frozen_credentials(self) -> FrozenCredentials:
         frozen = await self._credentials.get_frozen_credentials()

@@ -165,7 +165,7 @@ class S3FaultProxy:
         hook = self.hooks.pop(operation, None)
         if hook is not None:
             await asyncio.get_running_loop().run_in_executor(None, hook)
-        if operation in self.failing or "all" in self.failing and operation != "other":
+        if operation in self.failing or ("all" in self.failing and operation != "other"):
             name = operation if operation in self.failing else "all"
             if self.failing[name] > 0:
                 self.failing[name] -= 1

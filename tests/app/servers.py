@@ -85,11 +85,12 @@ class AppServer:
                 events.append(json.loads(line))
         return events
 
-    def wait_for_event(self, name: str, timeout: float = 30) -> dict:
+    def wait_for_event(self, name: str, timeout: float = 30, **fields: object) -> dict:
+        """The first log event called name with these field values, once the app has written it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for event in self.log_events():
-                if event.get("event") == name:
+                if event.get("event") == name and all(event.get(k) == v for k, v in fields.items()):
                     return event
             time.sleep(0.1)
         raise AssertionError(f"the app logged no {name!r} within {timeout} s:\n{self.log_path.read_text()[-3000:]}")

@@ -14,7 +14,7 @@ def session_cookie(reply) -> str:
 
 
 def row_count(database, table: str) -> int:
-    return scalar(database, f"SELECT COUNT(*) FROM {table}")
+    return scalar(database, f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - a table name of the test
 
 
 async def test_registration_stores_an_argon2id_hash_with_owasp_parameters(visitor, clean_database):
@@ -67,7 +67,8 @@ async def test_log_in_rotates_the_session_and_log_out_deletes_it(visitor, clean_
     assert reply.status == 200
     assert reply.json()["user"]["username"] == "carol"
     new_hash = scalar(
-        clean_database, "SELECT HEX(token_hash) FROM sessions WHERE user_id IS NOT NULL ORDER BY created_at DESC LIMIT 1"
+        clean_database,
+        "SELECT HEX(token_hash) FROM sessions WHERE user_id IS NOT NULL ORDER BY created_at DESC LIMIT 1",
     )
     assert new_hash not in pre_session_hashes
     assert scalar(clean_database, "SELECT COUNT(*) FROM sessions WHERE user_id IS NULL") == 0  # replaced
@@ -92,7 +93,9 @@ async def test_the_session_cookie_is_httponly_and_samesite_lax_over_http(visitor
     reply = await visitor().register("erin")
     cookie = session_cookie(reply)
     assert cookie.startswith("photoshare_session=")
-    assert re.search(r"; HttpOnly", cookie) and re.search(r"; SameSite=Lax", cookie) and "; Path=/" in cookie
+    assert re.search(r"; HttpOnly", cookie)
+    assert re.search(r"; SameSite=Lax", cookie)
+    assert "; Path=/" in cookie
     assert "Secure" not in cookie
     token = cookie.split(";")[0].split("=", 1)[1]
     assert len(token) == 43  # 256 random bits, base64url
@@ -103,7 +106,9 @@ async def test_over_https_the_cookie_is_host_prefixed_and_secure(app):
     response = await client.client.get("/api/v1/session", scheme="https")
     cookie = next(value for value in response.headers.getlist("Set-Cookie"))
     assert cookie.startswith("__Host-photoshare_session=")
-    assert "; Secure" in cookie and "; Path=/" in cookie and "Domain" not in cookie
+    assert "; Secure" in cookie
+    assert "; Path=/" in cookie
+    assert "Domain" not in cookie
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
@@ -137,7 +142,8 @@ async def test_reading_pages_refreshes_the_idle_timer(visitor, clean_database):
     execute(clean_database, "UPDATE sessions SET last_seen_at = last_seen_at - INTERVAL 3000 SECOND")
     assert (await gina.get("/api/v1/photos")).status == 200
     idle = scalar(
-        clean_database, "SELECT MIN(TIMESTAMPDIFF(SECOND, last_seen_at, UTC_TIMESTAMP())) FROM sessions WHERE user_id IS NOT NULL"
+        clean_database,
+        "SELECT MIN(TIMESTAMPDIFF(SECOND, last_seen_at, UTC_TIMESTAMP())) FROM sessions WHERE user_id IS NOT NULL",
     )
     assert idle < 60
 
@@ -171,20 +177,28 @@ async def test_the_login_form_works_with_its_pre_session(visitor):
     page = await iris.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     reply = await iris.request(
-        "POST", "/login", csrf=False, form={"username": "iris", "password": PASSWORD, "csrf_token": token, "next": "/upload"}
+        "POST",
+        "/login",
+        csrf=False,
+        form={"username": "iris", "password": PASSWORD, "csrf_token": token, "next": "/upload"},
     )
     assert (reply.status, reply.headers["Location"]) == (303, "/upload")
     assert "Log out iris" in (await iris.get("/photos")).text
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]
+)
 async def test_the_login_redirect_stays_on_the_site(visitor, target):
     await visitor().register("jack")
     jack = visitor()
     page = await jack.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     reply = await jack.request(
-        "POST", "/login", csrf=False, form={"username": "jack", "password": PASSWORD, "csrf_token": token, "next": target}
+        "POST",
+        "/login",
+        csrf=False,
+        form={"username": "jack", "password": PASSWORD, "csrf_token": token, "next": target},
     )
     assert (reply.status, reply.headers["Location"]) == (303, "/photos")
 

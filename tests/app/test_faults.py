@@ -79,14 +79,16 @@ async def test_a_stopped_database_gives_503_and_the_app_recovers(faulty, db_prox
     assert api.headers["Retry-After"]
     page = await alice.get("/photos")
     assert page.status == 503
-    assert "PhotoShare cannot reach its database right now" in page.text and "Traceback" not in page.text
+    assert "PhotoShare cannot reach its database right now" in page.text
+    assert "Traceback" not in page.text
     ready = await alice.get("/readyz")
     assert (ready.status, ready.json()["failing"]) == (503, ["database"])
     assert (await alice.get("/healthz")).status == 200
     db_proxy.restore()
     assert (await alice.get("/readyz")).status == 200
     recovered = await alice.get("/api/v1/photos")
-    assert recovered.status == 200 and len(recovered.json()["items"]) == 1
+    assert recovered.status == 200
+    assert len(recovered.json()["items"]) == 1
 
 
 async def test_s3_errors_give_503_and_store_nothing(faulty, s3_proxy, clean_database, s3_client, empty_bucket):
@@ -162,13 +164,16 @@ async def test_rotated_database_credentials_are_read_again(
                 cur.execute(f"ALTER USER '{user}'@'%%' IDENTIFIED BY %s", (new,))
             boto3.client("secretsmanager").put_secret_value(
                 SecretId=secret_id,
-                SecretString=db_secret_value(database, username=user, password=new, host="127.0.0.1", port=db_proxy.port),
+                SecretString=db_secret_value(
+                    database, username=user, password=new, host="127.0.0.1", port=db_proxy.port
+                ),
             )
             db_proxy.drop_connections()  # the pool must open new connections, which the old password cannot
             reply = await visitor.get("/api/v1/photos")
             assert reply.status == 200, reply.body
         assert "database_credentials_reread" in caplog.text
-        assert old not in caplog.text and new not in caplog.text
+        assert old not in caplog.text
+        assert new not in caplog.text
     finally:
         with database.connect() as conn, conn.cursor() as cur:
             cur.execute(f"DROP USER IF EXISTS '{user}'@'%'")
@@ -178,7 +183,9 @@ def test_pymysql_sees_the_proxy_cut(db_proxy, database):
     """The proxy really cuts: a client through it cannot connect while it is cut."""
     db_proxy.cut()
     with pytest.raises(pymysql.err.OperationalError):
-        pymysql.connect(host="127.0.0.1", port=db_proxy.port, user=database.username, password=database.password, connect_timeout=3)
+        pymysql.connect(
+            host="127.0.0.1", port=db_proxy.port, user=database.username, password=database.password, connect_timeout=3
+        )
     db_proxy.restore()
     pymysql.connect(host="127.0.0.1", port=db_proxy.port, user=database.username, password=database.password).close()
     assert scalar(database, "SELECT 1") == 1

@@ -1,5 +1,6 @@
 """The galleries: keyset pages with opaque cursors, and images only as short-lived presigned URLs."""
 
+import asyncio
 import datetime
 import re
 import urllib.request
@@ -12,7 +13,6 @@ from botocore.auth import S3SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from reports import encode, report_for, signed_headers, write_thumbnails
-from stored_state import execute, scalar
 
 from photoshare.presign import FrozenCredentials, UrlSigner
 
@@ -33,6 +33,12 @@ async def process_all(person, database, bucket, s3_client, key: bytes) -> None:
         body = encode(report)
         reply = await person.request("POST", "/api/webhook", csrf=False, data=body, headers=signed_headers(key, body))
         assert reply.status == 200
+
+
+def fetch(url: str) -> bytes:
+    """GET a presigned URL from S3 itself, as a browser would."""
+    with urllib.request.urlopen(url) as response:  # noqa: S310 - the emulator's http URL
+        return response.read()
 
 
 def in_rows(database, sql):
@@ -80,7 +86,9 @@ async def test_a_forged_cursor_is_refused(visitor, cursor):
     assert (reply.status, reply.error_code) == (400, "invalid_cursor")
 
 
-async def test_the_feed_shows_processed_public_photos_of_everyone(visitor, clean_database, empty_bucket, s3_client, app_secrets):
+async def test_the_feed_shows_processed_public_photos_of_everyone(
+    visitor, clean_database, empty_bucket, s3_client, app_secrets
+):
     alice, bob = visitor(), visitor()
     await alice.register("alice")
     await bob.register("bob")
@@ -98,7 +106,9 @@ async def test_the_feed_shows_processed_public_photos_of_everyone(visitor, clean
     assert html.count("<img ") == 2
 
 
-async def test_thumbnails_are_presigned_urls_that_s3_serves(visitor, clean_database, empty_bucket, s3_client, app_secrets):
+async def test_thumbnails_are_presigned_urls_that_s3_serves(
+    visitor, clean_database, empty_bucket, s3_client, app_secrets
+):
     alice = visitor()
     await alice.register("alice")
     (photo_id,) = await upload_many(alice, 1, "public")
@@ -109,12 +119,9 @@ async def test_thumbnails_are_presigned_urls_that_s3_serves(visitor, clean_datab
     query = parse_qs(urlsplit(url).query)
     assert urlsplit(url).netloc == "127.0.0.1:5000"  # straight from S3, never through the app
     assert (query["X-Amz-Algorithm"], query["X-Amz-Expires"]) == (["AWS4-HMAC-SHA256"], ["300"])
-    with urllib.request.urlopen(url) as response:  # noqa: S310 - the emulator's http URL
-        assert response.read() == b"RIFF....WEBP"
+    assert await asyncio.to_thread(fetch, url) == b"RIFF....WEBP"
     page = (await alice.get(f"/api/v1/photos/{photo_id}")).json()
-    with urllib.request.urlopen(page["urls"]["original"]) as response:  # noqa: S310 - as above
-        original = response.read()
-    assert original.startswith(b"\xff\xd8\xff")
+    assert (await asyncio.to_thread(fetch, page["urls"]["original"])).startswith(b"\xff\xd8\xff")
 
 
 @pytest.mark.parametrize("token", [None, "session-token-of-an-instance-role"])
@@ -140,5 +147,6 @@ def test_urls_stay_the_same_within_a_fifth_of_their_lifetime():
     start = 1_767_225_600
     same = {signer.sign("k", credentials, now=start + offset).url for offset in (0, 30, 59)}
     later = signer.sign("k", credentials, now=start + 60)
-    assert len(same) == 1 and later.url not in same
+    assert len(same) == 1
+    assert later.url not in same
     assert later.expires_at - (start + 60) == 300

@@ -18,10 +18,14 @@ TABLES = {"users", "sessions", "login_failures", "photos", "thumbnails"}
 @pytest.fixture
 def empty_database(database):
     name = f"pstest_{secrets.token_hex(4)}"
-    with pymysql.connect(host=database.host, port=database.port, user=database.username, password=database.password) as conn:
+    with pymysql.connect(
+        host=database.host, port=database.port, user=database.username, password=database.password
+    ) as conn:
         conn.cursor().execute(f"CREATE DATABASE `{name}`")
     yield name
-    with pymysql.connect(host=database.host, port=database.port, user=database.username, password=database.password) as conn:
+    with pymysql.connect(
+        host=database.host, port=database.port, user=database.username, password=database.password
+    ) as conn:
         conn.cursor().execute(f"DROP DATABASE `{name}`")
 
 
@@ -57,11 +61,18 @@ def test_migrate_applies_the_schema_once(database, empty_database, aws_environme
         assert '"applied": []' in second.stdout
     finally:
         client.delete_secret(SecretId=secret_id, ForceDeleteWithoutRecovery=True)
-    with pymysql.connect(
-        host=database.host, port=database.port, user=database.username, password=database.password, database=empty_database
-    ) as conn, conn.cursor() as cur:
+    with (
+        pymysql.connect(
+            host=database.host,
+            port=database.port,
+            user=database.username,
+            password=database.password,
+            database=empty_database,
+        ) as conn,
+        conn.cursor() as cur,
+    ):
         cur.execute("SHOW TABLES")
-        assert TABLES <= {row[0] for row in cur.fetchall()}
+        assert {row[0] for row in cur.fetchall()} >= TABLES
 
 
 def test_migrate_says_what_is_wrong_when_the_secret_is_missing(aws_environment, bucket):

@@ -71,7 +71,12 @@ def refusal_cases():
     return [
         pytest.param(b"", "empty.jpg", "image/jpeg", 400, "empty_file", "empty", id="zero-bytes"),
         pytest.param(
-            sample_images.padded_jpeg(LIMIT + 1), "big.jpg", "image/jpeg", 413, "payload_too_large", "limit of 1 MiB",
+            sample_images.padded_jpeg(LIMIT + 1),
+            "big.jpg",
+            "image/jpeg",
+            413,
+            "payload_too_large",
+            "limit of 1 MiB",
             id="one-byte-over",
         ),
         pytest.param(
@@ -84,13 +89,23 @@ def refusal_cases():
             id="wrong-magic-under-jpg",
         ),
         pytest.param(
-            sample_images.png(), "photo.jpg", "image/jpeg", 415, "unsupported_type", "is a PNG image, but", id="png-claiming-jpeg"
+            sample_images.png(),
+            "photo.jpg",
+            "image/jpeg",
+            415,
+            "unsupported_type",
+            "is a PNG image, but",
+            id="png-claiming-jpeg",
         ),
         pytest.param(
             sample_images.png(), "photo.png", "image/jpeg", 415, "unsupported_type", "says JPEG", id="png-typed-jpeg"
         ),
-        pytest.param(jpeg, "../../etc/passwd.jpg", "image/jpeg", 400, "invalid_filename", "without folders", id="traversal"),
-        pytest.param(jpeg, "..\\..\\boot.jpg", "image/jpeg", 400, "invalid_filename", "without folders", id="backslashes"),
+        pytest.param(
+            jpeg, "../../etc/passwd.jpg", "image/jpeg", 400, "invalid_filename", "without folders", id="traversal"
+        ),
+        pytest.param(
+            jpeg, "..\\..\\boot.jpg", "image/jpeg", 400, "invalid_filename", "without folders", id="backslashes"
+        ),
         pytest.param(jpeg, "evil\x07.jpg", "image/jpeg", 400, "invalid_filename", "control characters", id="control"),
     ]
 
@@ -114,13 +129,15 @@ def form_cases():
     boundary = two_type.split("boundary=")[1]
     two_files = (
         second
-        + f'\r\nContent-Disposition: form-data; name="file"; filename="b.jpg"\r\n\r\n'.encode()
+        + b'\r\nContent-Disposition: form-data; name="file"; filename="b.jpg"\r\n\r\n'
         + sample_images.jpeg(seed=9)
         + f"\r\n--{boundary}--\r\n".encode()
     )
     return [
         pytest.param(*huge_caption, 413, "payload_too_large", "larger than 8 KiB", id="huge-field"),
-        pytest.param(truncated[: len(truncated) // 2], truncated_type, 400, "invalid_upload", "truncated", id="truncated"),
+        pytest.param(
+            truncated[: len(truncated) // 2], truncated_type, 400, "invalid_upload", "truncated", id="truncated"
+        ),
         pytest.param(two_files, two_type, 400, "invalid_upload", "exactly one file", id="two-files"),
         pytest.param(*multipart_body({"caption": "no file"}, None), 400, "invalid_upload", "no file", id="no-file"),
         pytest.param(*multipart_body({"owner": "1"}, jpeg), 400, "invalid_upload", "unknown field 'owner'", id="field"),
@@ -140,7 +157,9 @@ async def test_bad_forms_are_refused_and_nothing_is_stored(
     assert nothing_stored(clean_database, s3_client, empty_bucket)
 
 
-async def test_a_content_length_over_the_limit_is_refused_before_reading(alice, s3_client, empty_bucket, clean_database):
+async def test_a_content_length_over_the_limit_is_refused_before_reading(
+    alice, s3_client, empty_bucket, clean_database
+):
     body, content_type = multipart_body({}, ("photo.jpg", sample_images.jpeg(), "image/jpeg"))
     reply = await alice.request(
         "POST", "/api/v1/photos", data=body, headers={"Content-Type": content_type, "Content-Length": str(10 * LIMIT)}

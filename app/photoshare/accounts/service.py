@@ -15,7 +15,7 @@ from photoshare.accounts.models import NewSession, Session, User
 from photoshare.accounts.passwords import Passwords
 from photoshare.accounts.validation import check_password, normalize_display_name, normalize_username
 from photoshare.database import Database
-from photoshare.errors import InvalidCredentials, TooManyAttempts, UsernameTaken
+from photoshare.errors import InvalidCredentialsError, TooManyAttemptsError, UsernameTakenError
 from photoshare.logs import log
 from photoshare.settings import Settings
 
@@ -59,7 +59,7 @@ async def register(
         async with db.transaction() as cur:
             user = await repository.insert_user(cur, username=username, display_name=name, password_hash=password_hash)
     except IntegrityError:
-        raise UsernameTaken() from None
+        raise UsernameTakenError() from None
     log("user_registered", user_id=user.id)
     return user
 
@@ -67,7 +67,7 @@ async def register(
 async def authenticate(
     *, db: Database, passwords: Passwords, settings: Settings, username: str, password: str, client_ip: str
 ) -> User:
-    """The user whose password this is; TooManyAttempts before any hashing while throttled."""
+    """The user whose password this is; TooManyAttemptsError before any hashing while throttled."""
     username = username.strip().lower()[:64]
     account, network = f"account:{username}", ip_subject(client_ip)
     window = settings.login_throttle_window
@@ -77,7 +77,7 @@ async def authenticate(
         for subject, (count, remaining) in failures.items():
             if count >= limits[subject]:
                 log("login_throttled", level=logging.WARNING, scope=subject.split(":", 1)[0])
-                raise TooManyAttempts(
+                raise TooManyAttemptsError(
                     f"Too many failed log-ins. Try again in {remaining // 60 + 1} minute(s).",
                     headers={"Retry-After": str(remaining)},
                 )
@@ -88,7 +88,7 @@ async def authenticate(
             await repository.record_failure(cur, subject=account, window_seconds=window)
             await repository.record_failure(cur, subject=network, window_seconds=window)
         log("login_failed", level=logging.WARNING, known_user=found is not None)
-        raise InvalidCredentials()
+        raise InvalidCredentialsError()
     user = found[0]
     async with db.transaction() as cur:
         await repository.clear_failures(cur, subject=account)

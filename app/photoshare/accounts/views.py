@@ -8,7 +8,7 @@ from quart import redirect, render_template, request, url_for
 
 from photoshare.accounts import service
 from photoshare.accounts.web import current_session, current_user, ensure_session, forget, issue, session_blueprint
-from photoshare.errors import InvalidCredentials, InvalidRequest, TooManyAttempts, UsernameTaken
+from photoshare.errors import InvalidCredentialsError, InvalidRequestError, TooManyAttemptsError, UsernameTakenError
 from photoshare.runtime import runtime
 
 blueprint = session_blueprint("accounts", __name__)
@@ -45,7 +45,7 @@ async def login_submit():
             password=form.get("password", ""),
             client_ip=request.remote_addr or "",
         )
-    except (InvalidCredentials, TooManyAttempts) as err:
+    except (InvalidCredentialsError, TooManyAttemptsError) as err:
         page = await render_template("login.html", next=form.get("next", ""), error=err.message)
         return page, err.status, err.headers
     issue(await service.start_session(db=rt.db, user=user, replacing=current_session()))
@@ -72,7 +72,7 @@ async def register_submit():
             password=form.get("password", ""),
             display_name=form.get("display_name"),
         )
-    except (InvalidRequest, UsernameTaken) as err:
+    except (InvalidRequestError, UsernameTakenError) as err:
         page = await render_template("register.html", error=err.message, form=form)
         return page, err.status
     issue(await service.start_session(db=rt.db, user=user, replacing=current_session()))

@@ -19,7 +19,7 @@ from quart import Blueprint, Response, current_app, g, request
 
 from photoshare.accounts import service
 from photoshare.accounts.models import NewSession, Session, User
-from photoshare.errors import CsrfFailed, LoginRequired
+from photoshare.errors import CsrfFailedError, LoginRequiredError
 from photoshare.runtime import runtime
 
 SECURE_COOKIE = "__Host-photoshare_session"
@@ -61,7 +61,7 @@ async def load_session() -> None:
 def check_csrf(token: str | None) -> None:
     session: Session | None = g.session
     if session is None or not service.tokens_match(session.csrf_token, token):
-        raise CsrfFailed()
+        raise CsrfFailedError()
 
 
 def current_session() -> Session | None:
@@ -76,7 +76,7 @@ def current_user() -> User | None:
 def require_user() -> User:
     user = current_user()
     if user is None:
-        raise LoginRequired()
+        raise LoginRequiredError()
     return user
 
 

@@ -16,7 +16,7 @@ import logging
 import random
 
 from photoshare import repository
-from photoshare.errors import ServiceUnavailable
+from photoshare.errors import ServiceUnavailableError
 from photoshare.logs import log
 from photoshare.photos.service import remove_photo
 from photoshare.runtime import Runtime
@@ -54,7 +54,7 @@ async def run_forever(rt: Runtime) -> None:
         await asyncio.sleep(rt.settings.sweep_interval * random.uniform(0.8, 1.2))  # noqa: S311 - not security
         try:
             await sweep_once(rt)
-        except ServiceUnavailable as err:
+        except ServiceUnavailableError as err:
             log("janitor_postponed", level=logging.WARNING, reason=err.message)
         except Exception:
             logging.getLogger("photoshare").exception("janitor_failed")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from photoshare.errors import ServiceUnavailable
+from photoshare.errors import ServiceUnavailableError
 from photoshare.runtime import Runtime
 
 CHECK_TIMEOUT_SECONDS = 3
@@ -13,7 +13,7 @@ CHECK_TIMEOUT_SECONDS = 3
 async def check(name: str, probe) -> tuple[str, str]:
     try:
         await asyncio.wait_for(probe(), CHECK_TIMEOUT_SECONDS)
-    except ServiceUnavailable as err:
+    except ServiceUnavailableError as err:
         return name, err.message
     except TimeoutError:
         return name, f"no answer within {CHECK_TIMEOUT_SECONDS} s"

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from quart_schema import document_request, document_response, tag, validate_querystring, validate_request, validate_response
+from quart_schema import (
+    DataSource,
+    document_request,
+    document_response,
+    tag,
+    validate_querystring,
+    validate_request,
+    validate_response,
+)
 
 from photoshare.accounts.web import csrf_checked_in_view, current_user, require_user, session_blueprint
-from photoshare.errors import PhotoNotFound
+from photoshare.errors import PhotoNotFoundError
 from photoshare.photos import service
 from photoshare.photos.models import (
     GALLERY_THUMBNAIL,
@@ -26,7 +34,6 @@ from photoshare.photos.models import (
 from photoshare.photos.streamed import API_UPLOAD_PATH, receive_upload
 from photoshare.runtime import runtime
 from photoshare.web.errors import ErrorOut
-from quart_schema import DataSource
 
 blueprint = session_blueprint("photos_api", __name__, url_prefix="/api/v1")
 
@@ -118,7 +125,7 @@ async def get_photo(public_id: str) -> PhotoOut:
     """One photo with short-lived URLs of the original and its thumbnails."""
     photo = await service.visible_photo(db=runtime().db, public_id=public_id, viewer=current_user())
     if photo is None:
-        raise PhotoNotFound()
+        raise PhotoNotFoundError()
     return await single_photo_out(photo)
 
 
@@ -134,7 +141,7 @@ async def update_photo(public_id: str, data: PhotoUpdateIn) -> PhotoOut:
         db=runtime().db, public_id=public_id, user=require_user(), caption=data.caption, visibility=data.visibility
     )
     if photo is None:
-        raise PhotoNotFound()
+        raise PhotoNotFoundError()
     return await single_photo_out(photo)
 
 
@@ -146,5 +153,5 @@ async def delete_photo(public_id: str):
     """Delete the photo, its thumbnails and every object in S3 (owner only)."""
     rt = runtime()
     if not await service.delete_photo(db=rt.db, storage=rt.storage, public_id=public_id, user=require_user()):
-        raise PhotoNotFound()
+        raise PhotoNotFoundError()
     return "", 204

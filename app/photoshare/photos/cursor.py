@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from photoshare.errors import InvalidCursor
+from photoshare.errors import InvalidCursorError
 
 VERSION = b"\x01"
 
@@ -26,5 +26,5 @@ def decode_cursor(cursor: str | None) -> int | None:
     except (binascii.Error, ValueError):
         raw = b""
     if len(raw) != 9 or raw[:1] != VERSION:
-        raise InvalidCursor()
+        raise InvalidCursorError()
     return int.from_bytes(raw[1:], "big")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from photoshare.errors import UnsupportedType
+from photoshare.errors import UnsupportedTypeError
 
 SNIFF_BYTES = 64
 ALLOWED_LABELS = "JPEG, PNG, WebP, GIF and HEIC/HEIF"
@@ -93,7 +93,7 @@ def check_image(head: bytes, *, filename: str, claimed_type: str | None) -> Imag
     """The type of the file from its first bytes; 415 if it is not allowed or the claim disagrees."""
     image_type = sniff(head)
     if image_type is None:
-        raise UnsupportedType(
+        raise UnsupportedTypeError(
             f"This file is not an image PhotoShare accepts. Allowed types: {ALLOWED_LABELS}.",
             allowed=ALLOWED_LABELS,
         )
@@ -103,7 +103,7 @@ def check_image(head: bytes, *, filename: str, claimed_type: str | None) -> Imag
     } - {None}
     for family in claims:
         if family != image_type.family:
-            raise UnsupportedType(
+            raise UnsupportedTypeError(
                 f"The file is a {image_type.label} image, but its name or type says {FAMILY_LABELS[family]}. "
                 "Rename it or pick the right file.",
                 allowed=ALLOWED_LABELS,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 
-from photoshare.errors import InvalidUpload, PayloadTooLarge, UnsupportedType
+from photoshare.errors import InvalidUploadError, PayloadTooLargeError, UnsupportedTypeError
 
 MAX_FIELD_BYTES = 8 * 1024
 MAX_PARTS = 16
@@ -49,13 +49,13 @@ Event = Field | FileStart | FileData | FileEnd
 def boundary_of(content_type: str | None) -> bytes:
     mimetype, options = parse_options_header(content_type or "")
     if mimetype != b"multipart/form-data":
-        raise UnsupportedType(
+        raise UnsupportedTypeError(
             "Send the photo as multipart/form-data with the image in a field named 'file'.",
             allowed="multipart/form-data",
         )
     boundary = options.get(b"boundary")
     if not boundary or len(boundary) > 70:
-        raise InvalidUpload("The multipart/form-data Content-Type has no valid boundary.")
+        raise InvalidUploadError("The multipart/form-data Content-Type has no valid boundary.")
     return boundary
 
 
@@ -88,18 +88,18 @@ class FormReader:
         try:
             self._parser.write(data)
         except FormParserError:
-            raise InvalidUpload("The multipart/form-data body is malformed.") from None
+            raise InvalidUploadError("The multipart/form-data body is malformed.") from None
         events, self._events = self._events, []
         return events
 
     def finish(self) -> None:
         if self._parser.state != MultipartState.END:
-            raise InvalidUpload("The upload ended before its closing boundary: the body is truncated. Try again.")
+            raise InvalidUploadError("The upload ended before its closing boundary: the body is truncated. Try again.")
 
     def _part_begin(self) -> None:
         self._parts += 1
         if self._parts > MAX_PARTS:
-            raise InvalidUpload(f"The form has more than {MAX_PARTS} parts.")
+            raise InvalidUploadError(f"The form has more than {MAX_PARTS} parts.")
         self._headers = {}
 
     def _header_field(self, data: bytes, start: int, end: int) -> None:
@@ -116,7 +116,7 @@ class FormReader:
     def _headers_finished(self) -> None:
         disposition, options = parse_options_header(self._headers.get("content-disposition"))
         if disposition != b"form-data" or b"name" not in options:
-            raise InvalidUpload("Each part of the form needs a Content-Disposition: form-data header with a name.")
+            raise InvalidUploadError("Each part of the form needs a Content-Disposition: form-data header with a name.")
         name = options[b"name"].decode("utf-8", "replace")
         if b"filename" in options:
             self._in_file = True
@@ -134,7 +134,7 @@ class FormReader:
             return
         self._field_value += data[start:end]
         if len(self._field_value) > MAX_FIELD_BYTES:
-            raise PayloadTooLarge(
+            raise PayloadTooLargeError(
                 f"The form field '{self._field_name}' is larger than {MAX_FIELD_BYTES // 1024} KiB.",
                 limit_bytes=MAX_FIELD_BYTES,
             )
@@ -147,5 +147,5 @@ class FormReader:
         try:
             value = self._field_value.decode("utf-8")
         except UnicodeDecodeError:
-            raise InvalidUpload(f"The form field '{self._field_name}' is not UTF-8 text.") from None
+            raise InvalidUploadError(f"The form field '{self._field_name}' is not UTF-8 text.") from None
         self._events.append(Field(self._field_name or "", value))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from photoshare import repository
 from photoshare.accounts.models import User
 from photoshare.database import Database
-from photoshare.errors import NotOwner
+from photoshare.errors import NotOwnerError
 from photoshare.logs import log
 from photoshare.photos import keys
 from photoshare.photos.cursor import decode_cursor, encode_cursor
@@ -77,10 +77,10 @@ async def visible_photo(*, db: Database, public_id: str, viewer: User | None) ->
 
 
 async def owned_photo(*, db: Database, public_id: str, user: User) -> Photo | None:
-    """The photo if the user owns it; None if they cannot see it; NotOwner if they see but do not own it."""
+    """The photo if the user owns it; None if they cannot see it; NotOwnerError if they see but do not own it."""
     photo = await visible_photo(db=db, public_id=public_id, viewer=user)
     if photo is not None and photo.owner_id != user.id:
-        raise NotOwner()
+        raise NotOwnerError()
     return photo
 
 
@@ -126,4 +126,3 @@ async def remove_photo(*, db: Database, storage: PhotoStorage, photo_id: int, ow
     async with db.cursor() as cur:
         await repository.delete_photo_row(cur, photo_id=photo_id)
     log("photo_deleted", level=logging.INFO, photo_id=public_id)
-

@@ -33,11 +33,11 @@ from photoshare import repository
 from photoshare.accounts.models import User
 from photoshare.database import Database
 from photoshare.errors import (
-    DuplicatePhoto,
-    EmptyFile,
-    InvalidFilename,
-    InvalidUpload,
-    PayloadTooLarge,
+    DuplicatePhotoError,
+    EmptyFileError,
+    InvalidFilenameError,
+    InvalidUploadError,
+    PayloadTooLargeError,
 )
 from photoshare.logs import log
 from photoshare.photos import keys
@@ -68,7 +68,7 @@ def clean_filename(raw: str) -> str:
         or any(not char.isprintable() for char in name)
         or len(name) > FILENAME_MAX_CHARS
     ):
-        raise InvalidFilename()
+        raise InvalidFilenameError()
     return name
 
 
@@ -108,21 +108,21 @@ class Upload:
         """Read the whole upload and return the new photo's public id."""
         limit = self.settings.max_upload_bytes
         if content_length is not None and content_length > limit + FORM_OVERHEAD_BYTES:
-            raise PayloadTooLarge(f"The file is larger than the limit of {size_label(limit)}.", limit_bytes=limit)
+            raise PayloadTooLargeError(f"The file is larger than the limit of {size_label(limit)}.", limit_bytes=limit)
         reader = FormReader(boundary_of(content_type))
         if csrf_header is not None:
             check_csrf(csrf_header)
         try:
             async for chunk in stream.chunks(idle_timeout=self.settings.upload_idle_timeout):
                 if stream.received_bytes > limit + FORM_OVERHEAD_BYTES:
-                    raise PayloadTooLarge(
+                    raise PayloadTooLargeError(
                         f"The file is larger than the limit of {size_label(limit)}.", limit_bytes=limit
                     )
                 for event in reader.feed(chunk):
                     await self._handle(event, csrf_header=csrf_header, check_csrf=check_csrf)
             reader.finish()
             if not self.file_done:
-                raise InvalidUpload("The form has no file: send the image in a field named 'file'.")
+                raise InvalidUploadError("The form has no file: send the image in a field named 'file'.")
             await self._finish()
         except BaseException as err:
             await asyncio.shield(self._clean_up(reason=type(err).__name__))
@@ -130,14 +130,16 @@ class Upload:
         log("photo_uploaded", photo_id=self.public_id, size_bytes=self.size, content_type=self.image_type.mime_type)
         return self.public_id
 
-    async def _handle(self, event: object, *, csrf_header: str | None, check_csrf: Callable[[str | None], None]) -> None:
+    async def _handle(
+        self, event: object, *, csrf_header: str | None, check_csrf: Callable[[str | None], None]
+    ) -> None:
         if isinstance(event, Field):
             if event.name not in ("caption", "visibility", "csrf_token"):
-                raise InvalidUpload(f"The form has an unknown field '{event.name}'.")
+                raise InvalidUploadError(f"The form has an unknown field '{event.name}'.")
             self.fields[event.name] = event.value
         elif isinstance(event, FileStart):
             if event.name != "file" or self.file_seen:
-                raise InvalidUpload("Send exactly one file per request, in the field named 'file'.")
+                raise InvalidUploadError("Send exactly one file per request, in the field named 'file'.")
             if csrf_header is None:
                 check_csrf(self.fields.get("csrf_token"))  # the token must come before the file
             self.file_seen = True
@@ -147,7 +149,7 @@ class Upload:
             await self._write(event.data)
         elif isinstance(event, FileEnd):
             if self.size == 0:
-                raise EmptyFile()
+                raise EmptyFileError()
             if self.image_type is None:
                 self._identify()
             self.file_done = True
@@ -155,7 +157,7 @@ class Upload:
     async def _write(self, data: bytes) -> None:
         self.size += len(data)
         if self.size > self.settings.max_upload_bytes:
-            raise PayloadTooLarge(
+            raise PayloadTooLargeError(
                 f"The file is larger than the limit of {size_label(self.settings.max_upload_bytes)}.",
                 limit_bytes=self.settings.max_upload_bytes,
             )
@@ -187,17 +189,15 @@ class Upload:
         buffered = b"".join(self.pending)
         data, rest = buffered[: self.settings.upload_part_bytes], buffered[self.settings.upload_part_bytes :]
         self.pending, self.pending_bytes = ([rest] if rest else []), len(rest)
-        self.parts.append(
-            await self.storage.upload_part(self.key, self.multipart_upload_id, len(self.parts) + 1, data)
-        )
+        self.parts.append(await self.storage.upload_part(self.key, self.multipart_upload_id, len(self.parts) + 1, data))
 
     def _described(self) -> dict:
         caption = self.fields.get("caption", "").strip()
         if len(caption) > CAPTION_MAX_CHARS:
-            raise InvalidUpload(f"A caption has at most {CAPTION_MAX_CHARS} characters.")
+            raise InvalidUploadError(f"A caption has at most {CAPTION_MAX_CHARS} characters.")
         visibility = self.fields.get("visibility", "private") or "private"
         if visibility not in VISIBILITIES:
-            raise InvalidUpload("visibility must be private, unlisted or public.")
+            raise InvalidUploadError("visibility must be private, unlisted or public.")
         return {
             "size_bytes": self.size,
             "content_type": self.image_type.mime_type,
@@ -239,7 +239,7 @@ class Upload:
     async def _report_duplicate(self, sha256: bytes) -> None:
         async with self.db.cursor() as cur:
             existing = await repository.find_photo_id_by_sha256(cur, owner_id=self.owner.id, sha256=sha256)
-        raise DuplicatePhoto(
+        raise DuplicatePhotoError(
             "You have already uploaded this photo; nothing new was stored.", existing_photo_id=existing
         )
 
@@ -251,13 +251,13 @@ class Upload:
         if self.object_written:
             try:
                 await self.storage.delete_photo_objects(self.key, keys.thumbnail_prefix(self.owner.id, self.public_id))
-            except Exception:  # noqa: BLE001 - logged by storage; the janitor retries
+            except Exception:
                 storage_clean = False
         if self.row_id is not None and storage_clean:
             try:
                 async with self.db.cursor() as cur:
                     await repository.delete_photo_row(cur, photo_id=self.row_id)
-            except Exception:  # noqa: BLE001 - the row stays 'uploading' and invisible; the janitor retries
+            except Exception:
                 storage_clean = False
         log(
             "upload_abandoned",

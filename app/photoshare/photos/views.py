@@ -5,7 +5,7 @@ from __future__ import annotations
 from quart import redirect, render_template, request, url_for
 
 from photoshare.accounts.web import csrf_checked_in_view, current_user, ensure_session, require_user, session_blueprint
-from photoshare.errors import InvalidRequest, PhotoNotFound
+from photoshare.errors import InvalidRequestError, PhotoNotFoundError
 from photoshare.photos import service
 from photoshare.photos.models import CAPTION_MAX_CHARS, PAGE_THUMBNAIL, VISIBILITIES
 from photoshare.photos.streamed import PAGE_UPLOAD_PATH, receive_upload
@@ -53,7 +53,7 @@ async def photo_page(public_id: str):
     viewer = current_user()
     photo = await service.visible_photo(db=rt.db, public_id=public_id, viewer=viewer)
     if photo is None:
-        raise PhotoNotFound()
+        raise PhotoNotFoundError()
     urls = await service.photo_urls(rt.storage, photo)
     return await render_template(
         "photo.html",
@@ -72,14 +72,14 @@ async def photo_edit(public_id: str):
     form = await request.form
     caption, visibility = form.get("caption"), form.get("visibility")
     if caption is not None and len(caption) > CAPTION_MAX_CHARS:
-        raise InvalidRequest(f"A caption has at most {CAPTION_MAX_CHARS} characters.")
+        raise InvalidRequestError(f"A caption has at most {CAPTION_MAX_CHARS} characters.")
     if visibility is not None and visibility not in VISIBILITIES:
-        raise InvalidRequest("Visibility is private, unlisted or public.")
+        raise InvalidRequestError("Visibility is private, unlisted or public.")
     photo = await service.edit_photo(
         db=runtime().db, public_id=public_id, user=user, caption=caption, visibility=visibility
     )
     if photo is None:
-        raise PhotoNotFound()
+        raise PhotoNotFoundError()
     return redirect(url_for("photos.photo_page", public_id=public_id), 303)
 
 
@@ -88,5 +88,5 @@ async def photo_delete(public_id: str):
     user = require_user()
     rt = runtime()
     if not await service.delete_photo(db=rt.db, storage=rt.storage, public_id=public_id, user=user):
-        raise PhotoNotFound()
+        raise PhotoNotFoundError()
     return redirect(url_for("photos.my_photos"), 303)

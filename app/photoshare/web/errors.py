@@ -11,20 +11,20 @@ from werkzeug.exceptions import HTTPException
 
 from photoshare.errors import (
     AppError,
-    InvalidRequest,
-    LoginRequired,
-    MethodNotAllowed,
-    NotFound,
-    PayloadTooLarge,
-    ServiceUnavailable,
+    InvalidRequestError,
+    LoginRequiredError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PayloadTooLargeError,
+    ServiceUnavailableError,
 )
 from photoshare.logs import logger
 
 HTTP_ERRORS: dict[int, type[AppError]] = {
-    400: InvalidRequest,
-    404: NotFound,
-    405: MethodNotAllowed,
-    413: PayloadTooLarge,
+    400: InvalidRequestError,
+    404: NotFoundError,
+    405: MethodNotAllowedError,
+    413: PayloadTooLargeError,
 }
 
 
@@ -46,7 +46,7 @@ def wants_json() -> bool:
 async def error_response(err: AppError) -> Any:
     if wants_json():
         response = jsonify({"error": {"code": err.code, "message": err.message, **err.details}})
-    elif isinstance(err, LoginRequired) and request.method == "GET":
+    elif isinstance(err, LoginRequiredError) and request.method == "GET":
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
     else:
         response = await make_response(await render_template("error.html", error=err))
@@ -58,7 +58,7 @@ async def error_response(err: AppError) -> Any:
 def register_error_handlers(app: Quart) -> None:
     @app.errorhandler(AppError)
     async def app_error(err: AppError) -> Any:
-        if isinstance(err, ServiceUnavailable):
+        if isinstance(err, ServiceUnavailableError):
             logger.warning("dependency_unavailable", extra={"dependency": err.dependency, "path": request.path})
         return await error_response(err)
 
@@ -70,7 +70,9 @@ def register_error_handlers(app: Quart) -> None:
             if callable(problems)
             else [{"location": "body", "problem": str(err.validation_error)}]
         )
-        return await error_response(InvalidRequest("The request body or query does not match the schema.", errors=details))
+        return await error_response(
+            InvalidRequestError("The request body or query does not match the schema.", errors=details)
+        )
 
     @app.errorhandler(HTTPException)
     async def http_error(err: HTTPException) -> Any:
@@ -86,5 +88,3 @@ def register_error_handlers(app: Quart) -> None:
     async def unexpected_error(err: Exception) -> Any:
         logger.error("unhandled_exception", exc_info=err, extra={"path": request.path})
         return await error_response(AppError())
-
-

@@ -14,12 +14,12 @@ import asyncio
 from collections.abc import AsyncIterator, Collection
 from typing import Any
 
-from photoshare.errors import UploadTimeout
+from photoshare.errors import UploadTimeoutError
 
 SCOPE_KEY = "photoshare.body_stream"
 
 
-class ClientDisconnected(Exception):
+class ClientDisconnectedError(Exception):
     """The client went away before the body was complete."""
 
 
@@ -34,11 +34,11 @@ class BodyStream:
             try:
                 message = await asyncio.wait_for(self._receive(), idle_timeout)
             except TimeoutError:
-                raise UploadTimeout(
+                raise UploadTimeoutError(
                     f"The upload stalled: no data arrived for {idle_timeout:g} seconds. Try again."
                 ) from None
             if message["type"] == "http.disconnect":
-                raise ClientDisconnected()
+                raise ClientDisconnectedError()
             self.complete = not message.get("more_body", False)
             body = message.get("body", b"")
             if body:

@@ -11,7 +11,7 @@ from typing import Any
 from photoshare import repository
 from photoshare.aws import read_secret_string
 from photoshare.database import Database
-from photoshare.errors import InvalidRequest, InvalidSignature, UnknownPhoto
+from photoshare.errors import InvalidRequestError, InvalidSignatureError, UnknownPhotoError
 from photoshare.logs import log
 from photoshare.photos import keys
 from photoshare.photos.models import Thumbnail
@@ -56,24 +56,26 @@ async def verify(*, signing_key: SigningKey, headers: Mapping[str, str], body: b
         log("webhook_key_rotated")
         return
     log("webhook_signature_rejected", level=logging.WARNING)
-    raise InvalidSignature()
+    raise InvalidSignatureError()
 
 
 async def apply_report(*, db: Database, bucket: str, report: ProcessingReport) -> bool:
     """Record the result; True if it changed the photo, False if the photo already had one."""
     if report.bucket != bucket:
-        raise UnknownPhoto()
+        raise UnknownPhotoError()
     async with db.transaction() as cur:
         photo = await repository.find_photo_for_report(cur, object_key=report.key)
         if photo is None:
-            raise UnknownPhoto()
+            raise UnknownPhotoError()
         if photo["status"] != "processing":
             log("webhook_duplicate", photo_id=photo["public_id"], status=photo["status"])
             return False
         thumbnails = []
         for entry in report.thumbnails:
             if not keys.is_thumbnail_of(entry.key, photo["owner_id"], photo["public_id"], entry.size):
-                raise InvalidRequest(f"The thumbnail key {entry.key!r} is not under this photo's thumbnail prefix.")
+                raise InvalidRequestError(
+                    f"The thumbnail key {entry.key!r} is not under this photo's thumbnail prefix."
+                )
             thumbnails.append(
                 Thumbnail(entry.size, entry.key, entry.content_type, entry.width, entry.height, entry.size_bytes)
             )

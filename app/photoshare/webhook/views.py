@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 from quart import Blueprint, request
 
-from photoshare.errors import InvalidRequest
+from photoshare.errors import InvalidRequestError
 from photoshare.runtime import runtime
 from photoshare.webhook import service
 from photoshare.webhook.models import ProcessingReport
@@ -21,7 +21,7 @@ async def receive_report():
     try:
         report = ProcessingReport.model_validate_json(body)
     except ValidationError as err:
-        raise InvalidRequest(
+        raise InvalidRequestError(
             "The report does not match the webhook schema in docs/design.md.",
             errors=[{"location": ".".join(map(str, e["loc"])), "problem": e["msg"]} for e in err.errors()],
         ) from None
