@@ -1,4 +1,4 @@
-"""The `photoshare` command: `serve` (the default in the image) and `migrate`."""
+"""The `photoshare` command: `serve` (the default in the image), `migrate` and `healthcheck`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,12 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="serve the app with hypercorn (app/hypercorn.toml)")
     commands.add_parser("migrate", help="apply the database migrations once, then exit")
+    commands.add_parser("healthcheck", help="exit 0 if the local server answers GET /healthz (the image's HEALTHCHECK)")
     args = parser.parse_args(argv)
+    if args.command == "healthcheck":
+        from photoshare.healthcheck import check_local_server
+
+        return check_local_server()
     try:
         settings = Settings.from_environ()
     except SettingsError as err:
