@@ -7,7 +7,7 @@ import contextlib
 from contextlib import AsyncExitStack
 
 from hypercorn.middleware import ProxyFixMiddleware
-from quart import Quart
+from quart import Quart, current_app, request, url_for
 from quart_schema import QuartSchema
 from quart_schema.openapi import OpenAPIProvider
 
@@ -24,6 +24,7 @@ from photoshare.ops import views as ops_views
 from photoshare.photos import api as photos_api
 from photoshare.photos import views as photos_views
 from photoshare.photos.streamed import STREAMED_ROUTES
+from photoshare.photos.views_paths import photo_href
 from photoshare.runtime import Runtime
 from photoshare.settings import Settings
 from photoshare.storage import PhotoStorage
@@ -69,7 +70,11 @@ def create_app(settings: Settings | None = None) -> Quart:
         app.register_blueprint(module.blueprint)
     register_error_handlers(app)
     app.after_request(add_security_headers)
-    app.context_processor(lambda: {"session": current_session(), "user": getattr(current_session(), "user", None)})
+    # Flask's default context processor (which blueprints copy) is synchronous, so
+    # Quart would run it in its thread pool on every render; ours is async.
+    for name in list(app.template_context_processors):
+        app.template_context_processors[name] = []
+    app.template_context_processors[None] = [template_context]
     app.while_serving(lambda: serving(app))
 
     app.asgi_app = RequestContextMiddleware(
@@ -109,6 +114,34 @@ async def serving(app: Quart):
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+
+
+NAV_ENDPOINTS = (
+    "photos.feed",
+    "photos.my_photos",
+    "photos.upload_page",
+    "accounts.login",
+    "accounts.register",
+    "accounts.logout",
+)
+
+
+async def template_context() -> dict:
+    # async: Quart would run a plain function in its thread pool on every render.
+    app = current_app
+    links = app.extensions.get("photoshare.links")
+    if links is None:  # built once: url_for costs tens of microseconds a call
+        links = app.extensions["photoshare.links"] = {
+            endpoint.split(".")[1]: url_for(endpoint) for endpoint in NAV_ENDPOINTS
+        } | {"stylesheet": url_for("static", filename="style.css")}
+    session = current_session()
+    return {
+        "request": request,
+        "session": session,
+        "user": session.user if session else None,
+        "photo_href": photo_href,
+        "links": links,
+    }
 
 
 def database_credentials(rt: Runtime):

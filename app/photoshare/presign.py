@@ -15,13 +15,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
+from markupsafe import Markup
+
 ALGORITHM = "AWS4-HMAC-SHA256"
 PROBE_KEY = "probe"
+# A URL is the same for a whole signing window, so signing is memoised (the
+# result is identical, only cheaper): this many URLs, the oldest dropped first.
+SIGNED_CACHE_SIZE = 4096
+# Paths made only of these characters need no percent-encoding (our keys are).
+SAFE_PATH = re.compile(r"[A-Za-z0-9/._~-]*")
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,12 @@ class FrozenCredentials:
 class SignedUrl:
     url: str
     expires_at: int  # Unix time
+
+    @property
+    def html(self) -> Markup:
+        """The URL escaped for an HTML attribute: '&' is its only character that needs it
+        (the path is percent-encoded), so this is cheaper than the general escape."""
+        return Markup(self.url.replace("&", "&amp;"))  # noqa: S704 - escaped on the line above
 
 
 class UrlSigner:
@@ -50,6 +64,8 @@ class UrlSigner:
         self._ttl = ttl
         self._window = max(1, ttl // 5)
         self._signing_keys: dict[tuple[str, str], bytes] = {}
+        self._queries: dict[tuple, tuple[str, str, str]] = {}
+        self._signed: dict[tuple, SignedUrl] = {}
 
     @property
     def origin(self) -> str:
@@ -59,28 +75,47 @@ class UrlSigner:
     def sign(self, key: str, credentials: FrozenCredentials, now: float | None = None) -> SignedUrl:
         moment = int(time.time() if now is None else now)
         signed_at = moment - moment % self._window
-        stamp = datetime.fromtimestamp(signed_at, UTC)
-        amz_date = stamp.strftime("%Y%m%dT%H%M%SZ")
-        date = amz_date[:8]
-        scope = f"{date}/{self._region}/s3/aws4_request"
-        params = {
-            "X-Amz-Algorithm": ALGORITHM,
-            "X-Amz-Credential": f"{credentials.access_key}/{scope}",
-            "X-Amz-Date": amz_date,
-            "X-Amz-Expires": str(self._ttl),
-            "X-Amz-SignedHeaders": "host",
-        }
-        if credentials.token:
-            params["X-Amz-Security-Token"] = credentials.token
-        query = "&".join(f"{name}={quote(value, safe='-_.~')}" for name, value in sorted(params.items()))
-        path = quote(self._path_prefix + key, safe="/-_.~")
+        cache_key = (key, credentials, signed_at)
+        signed = self._signed.get(cache_key)
+        if signed is None:
+            signed = self._sign(key, credentials, signed_at)
+            if len(self._signed) >= SIGNED_CACHE_SIZE:
+                self._signed.pop(next(iter(self._signed)))  # the oldest entry
+            self._signed[cache_key] = signed
+        return signed
+
+    def _sign(self, key: str, credentials: FrozenCredentials, signed_at: int) -> SignedUrl:
+        amz_date, scope, query = self._query(credentials, signed_at)
+        full_key = self._path_prefix + key
+        path = full_key if SAFE_PATH.fullmatch(full_key) else quote(full_key, safe="/-_.~")
         canonical = f"GET\n{path}\n{query}\nhost:{self._host}\n\nhost\nUNSIGNED-PAYLOAD"
         to_sign = f"{ALGORITHM}\n{amz_date}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
-        signature = hmac.new(self._signing_key(credentials.secret_key, date), to_sign.encode(), hashlib.sha256)
+        signature = hmac.digest(self._signing_key(credentials.secret_key, amz_date[:8]), to_sign.encode(), "sha256")
         return SignedUrl(
-            url=f"{self._origin}{path}?{query}&X-Amz-Signature={signature.hexdigest()}",
+            url=f"{self._origin}{path}?{query}&X-Amz-Signature={signature.hex()}",
             expires_at=signed_at + self._ttl,
         )
+
+    def _query(self, credentials: FrozenCredentials, signed_at: int) -> tuple[str, str, str]:
+        """The signing date, scope and canonical query string, the same for every key in a window."""
+        cache_key = (credentials.access_key, credentials.token, signed_at)
+        cached = self._queries.get(cache_key)
+        if cached is None:
+            amz_date = datetime.fromtimestamp(signed_at, UTC).strftime("%Y%m%dT%H%M%SZ")
+            scope = f"{amz_date[:8]}/{self._region}/s3/aws4_request"
+            params = {
+                "X-Amz-Algorithm": ALGORITHM,
+                "X-Amz-Credential": f"{credentials.access_key}/{scope}",
+                "X-Amz-Date": amz_date,
+                "X-Amz-Expires": str(self._ttl),
+                "X-Amz-SignedHeaders": "host",
+            }
+            if credentials.token:
+                params["X-Amz-Security-Token"] = credentials.token
+            query = "&".join(f"{name}={quote(value, safe='-_.~')}" for name, value in sorted(params.items()))
+            cached = (amz_date, scope, query)
+            self._queries = {cache_key: cached}  # one window at a time
+        return cached
 
     def _signing_key(self, secret_key: str, date: str) -> bytes:
         cache_key = (secret_key, date)

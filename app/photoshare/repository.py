@@ -141,7 +141,7 @@ GALLERY_COLUMNS = (
 
 
 def photo_from_row(row: dict, thumbnails: dict[int, Thumbnail] | None = None) -> Photo:
-    fields = {name: row[name] for name in Photo.__dataclass_fields__ if name in row and name != "thumbnails"}
+    # Spelled out: a gallery builds 25 of these per request, and this is several times faster than a loop.
     if thumbnails is None and row.get("thumb_key") is not None:
         thumbnails = {
             row["thumb_size"]: Thumbnail(
@@ -153,7 +153,31 @@ def photo_from_row(row: dict, thumbnails: dict[int, Thumbnail] | None = None) ->
                 row["thumb_bytes"],
             )
         }
-    return Photo(**fields, thumbnails=thumbnails or {})
+    return Photo(
+        row["id"],
+        row["public_id"],
+        row["owner_id"],
+        row["owner_username"],
+        row["uploader_display_name"],
+        row["caption"],
+        row["original_filename"],
+        row["object_key"],
+        row["size_bytes"],
+        row["content_type"],
+        row["sha256"],
+        row["status"],
+        row["failure_reason"],
+        row["visibility"],
+        row["width"],
+        row["height"],
+        row["orientation"],
+        row["taken_at"],
+        row["camera_make"],
+        row["camera_model"],
+        row["created_at"],
+        row["processed_at"],
+        thumbnails or {},
+    )
 
 
 async def insert_uploading_photo(
@@ -231,7 +255,10 @@ async def owner_gallery(
     cur: Cursor, *, owner_id: int, before_id: int | None, limit: int, thumb_size: int
 ) -> list[Photo]:
     await cur.execute(
-        f"SELECT {GALLERY_COLUMNS}, %s AS thumb_size"  # noqa: S608 - constant columns
+        # STRAIGHT_JOIN: photos first, read backwards along the index, so the
+        # page costs the same at any depth (the optimizer may otherwise start
+        # from users and sort every match).
+        f"SELECT STRAIGHT_JOIN {GALLERY_COLUMNS}, %s AS thumb_size"  # noqa: S608 - constant columns
         " FROM photos p JOIN users u ON u.id = p.owner_id"
         " LEFT JOIN thumbnails t ON t.photo_id = p.id AND t.size = %s"
         " WHERE p.owner_id = %s AND p.state = 'stored' AND p.id < %s"
@@ -243,7 +270,7 @@ async def owner_gallery(
 
 async def public_feed(cur: Cursor, *, before_id: int | None, limit: int, thumb_size: int) -> list[Photo]:
     await cur.execute(
-        f"SELECT {GALLERY_COLUMNS}, %s AS thumb_size"  # noqa: S608 - constant columns
+        f"SELECT STRAIGHT_JOIN {GALLERY_COLUMNS}, %s AS thumb_size"  # noqa: S608 - constant columns
         " FROM photos p JOIN users u ON u.id = p.owner_id"
         " LEFT JOIN thumbnails t ON t.photo_id = p.id AND t.size = %s"
         " WHERE p.visibility = 'public' AND p.state = 'stored' AND p.status = 'ready' AND p.id < %s"

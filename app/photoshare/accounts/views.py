@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from quart import redirect, render_template, request, url_for
+from quart import redirect, request, url_for
 
 from photoshare.accounts import service
 from photoshare.accounts.web import current_session, current_user, ensure_session, forget, issue, session_blueprint
 from photoshare.errors import InvalidCredentialsError, InvalidRequestError, TooManyAttemptsError, UsernameTakenError
 from photoshare.runtime import runtime
+from photoshare.web.pages import render_page
 
 blueprint = session_blueprint("accounts", __name__)
 
@@ -29,7 +30,7 @@ async def login():
     if current_user() is not None:
         return redirect(url_for("photos.my_photos"))
     await ensure_session()
-    return await render_template("login.html", next=request.args.get("next", ""))
+    return await render_page("login.html", next=request.args.get("next", ""))
 
 
 @blueprint.post("/login")
@@ -46,7 +47,7 @@ async def login_submit():
             client_ip=request.remote_addr or "",
         )
     except (InvalidCredentialsError, TooManyAttemptsError) as err:
-        page = await render_template("login.html", next=form.get("next", ""), error=err.message)
+        page = await render_page("login.html", next=form.get("next", ""), error=err.message)
         return page, err.status, err.headers
     issue(await service.start_session(db=rt.db, user=user, replacing=current_session()))
     return redirect(safe_next(form.get("next")), 303)
@@ -57,7 +58,7 @@ async def register():
     if current_user() is not None:
         return redirect(url_for("photos.my_photos"))
     await ensure_session()
-    return await render_template("register.html")
+    return await render_page("register.html")
 
 
 @blueprint.post("/register")
@@ -73,7 +74,7 @@ async def register_submit():
             display_name=form.get("display_name"),
         )
     except (InvalidRequestError, UsernameTakenError) as err:
-        page = await render_template("register.html", error=err.message, form=form)
+        page = await render_page("register.html", error=err.message, form=form)
         return page, err.status
     issue(await service.start_session(db=rt.db, user=user, replacing=current_session()))
     return redirect(url_for("photos.my_photos"), 303)

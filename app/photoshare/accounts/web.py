@@ -99,7 +99,7 @@ def forget() -> None:
     g.new_cookie = ""
 
 
-def apply_cookie(response: Response) -> Response:
+async def apply_cookie(response: Response) -> Response:
     """after_request: set or clear the cookie when the session changed."""
     token = g.get("new_cookie")
     if token is None:

@@ -26,7 +26,7 @@ class Thumbnail:
     size_bytes: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: constructing frozen dataclasses is slow, and a gallery makes 25
 class Photo:
     id: int
     public_id: str

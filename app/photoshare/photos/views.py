@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from quart import redirect, render_template, request, url_for
+from quart import redirect, request, url_for
 
 from photoshare.accounts.web import csrf_checked_in_view, current_user, ensure_session, require_user, session_blueprint
 from photoshare.errors import InvalidRequestError, PhotoNotFoundError
 from photoshare.photos import service
+from photoshare.photos.cards import gallery_cards
 from photoshare.photos.models import CAPTION_MAX_CHARS, PAGE_THUMBNAIL, VISIBILITIES
 from photoshare.photos.streamed import PAGE_UPLOAD_PATH, receive_upload
+from photoshare.photos.views_paths import PHOTO_PAGE_PREFIX
 from photoshare.runtime import runtime
+from photoshare.web.pages import render_page
 
 blueprint = session_blueprint("photos", __name__)
 
@@ -18,8 +21,8 @@ blueprint = session_blueprint("photos", __name__)
 async def feed():
     rt = runtime()
     page = await service.public_feed(db=rt.db, cursor=request.args.get("cursor"))
-    urls = await service.page_urls(rt.storage, page)
-    return await render_template("gallery.html", title="Public photos", page=page, urls=urls, endpoint="photos.feed")
+    cards = gallery_cards(page, await service.page_urls(rt.storage, page), show_visibility=False)
+    return await render_page("gallery.html", title="Public photos", page=page, cards=cards, mine=False)
 
 
 @blueprint.get("/photos")
@@ -27,15 +30,15 @@ async def my_photos():
     user = require_user()
     rt = runtime()
     page = await service.my_photos(db=rt.db, owner=user, cursor=request.args.get("cursor"))
-    urls = await service.page_urls(rt.storage, page)
-    return await render_template("gallery.html", title="My photos", page=page, urls=urls, endpoint="photos.my_photos")
+    cards = gallery_cards(page, await service.page_urls(rt.storage, page), show_visibility=True)
+    return await render_page("gallery.html", title="My photos", page=page, cards=cards, mine=True)
 
 
 @blueprint.get("/upload")
 async def upload_page():
     require_user()
     await ensure_session()
-    return await render_template(
+    return await render_page(
         "upload.html", max_upload_bytes=runtime().settings.max_upload_bytes, caption_max=CAPTION_MAX_CHARS
     )
 
@@ -47,7 +50,7 @@ async def upload_submit():
     return redirect(url_for("photos.photo_page", public_id=public_id), 303)
 
 
-@blueprint.get("/photos/<public_id>")
+@blueprint.get(PHOTO_PAGE_PREFIX + "<public_id>")
 async def photo_page(public_id: str):
     rt = runtime()
     viewer = current_user()
@@ -55,7 +58,7 @@ async def photo_page(public_id: str):
     if photo is None:
         raise PhotoNotFoundError()
     urls = await service.photo_urls(rt.storage, photo)
-    return await render_template(
+    return await render_page(
         "photo.html",
         photo=photo,
         urls=urls,

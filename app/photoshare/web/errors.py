@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from quart import Quart, jsonify, make_response, redirect, render_template, request, url_for
+from quart import Quart, jsonify, make_response, redirect, request, url_for
 from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -19,6 +19,7 @@ from photoshare.errors import (
     ServiceUnavailableError,
 )
 from photoshare.logs import logger
+from photoshare.web.pages import render_page
 
 HTTP_ERRORS: dict[int, type[AppError]] = {
     400: InvalidRequestError,
@@ -49,7 +50,7 @@ async def error_response(err: AppError) -> Any:
     elif isinstance(err, LoginRequiredError) and request.method == "GET":
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
     else:
-        response = await make_response(await render_template("error.html", error=err))
+        response = await make_response(await render_page("error.html", error=err))
     response.status_code = err.status
     response.headers.update(err.headers)
     return response
