@@ -18,7 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from photoshare.errors import StorageUnavailableError
 from photoshare.logs import log
-from photoshare.presign import PROBE_KEY, FrozenCredentials, SignedUrl, UrlSigner
+from photoshare.presign import PROBE_KEY, FrozenCredentials, UrlSigner
 
 T = TypeVar("T")
 S3_ERRORS = (BotoCoreError, ClientError, aiohttp.ClientError, asyncio.TimeoutError, OSError)
@@ -124,9 +124,7 @@ class PhotoStorage:
                 raise StorageUnavailableError()
 
     async def frozen_credentials(self) -> FrozenCredentials:
+        if self._credentials is None:
+            raise StorageUnavailableError("PhotoShare has no AWS credentials to sign image URLs with.")
         frozen = await self._credentials.get_frozen_credentials()
         return FrozenCredentials(frozen.access_key, frozen.secret_key, frozen.token)
-
-    async def signed_urls(self, keys: Iterable[str]) -> dict[str, SignedUrl]:
-        credentials = await self.frozen_credentials()
-        return {key: self.signer.sign(key, credentials) for key in keys}

@@ -42,6 +42,3 @@ class ProcessingReport(BaseModel):
     metadata: ReportMetadata
     thumbnails: list[ReportThumbnail] = Field(max_length=8)
 
-
-class WebhookAnswer(BaseModel):
-    status: Literal["ok"]
