@@ -10,13 +10,13 @@ PYTHON := $(VENV)/bin/python
 
 # Test suites, fastest first. Each runs on its own, so an empty suite fails
 # (pytest exits 5) instead of passing silently.
-SUITES := localcloud lambda app
+SUITES := localcloud docs lambda app
 
 # The Lambda package's target: runtime python3.12 or newer, architecture x86_64 or arm64.
 LAMBDA_RUNTIME ?= python3.13
 LAMBDA_ARCH ?= x86_64
 
-.PHONY: help setup up down status lint test $(addprefix test-,$(SUITES)) lambda bench lock clean
+.PHONY: help setup up down status lint test $(addprefix test-,$(SUITES)) lambda diagram bench lock clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ $(addprefix test-,$(SUITES)): test-%: setup ## Run one suite, e.g. make test-app
 lambda: setup ## Build dist/photoshare-processor.zip and the local runtime image (if its inputs changed)
 	$(PYTHON) lambda/build.py zip --runtime $(LAMBDA_RUNTIME) --arch $(LAMBDA_ARCH) --output dist/photoshare-processor.zip
 	$(PYTHON) lambda/build.py image
+
+diagram: setup ## Redraw docs/architecture.png from docs/architecture.py
+	$(PYTHON) docs/architecture.py
 
 bench: ## Run every bench/bench_*.py; each prints ratios and writes bench/results/
 	@scripts/setup.sh bench
