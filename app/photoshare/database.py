@@ -23,7 +23,7 @@ from asyncmy.cursors import DictCursor
 from asyncmy.errors import Error as MySQLError
 from asyncmy.errors import IntegrityError, InterfaceError, OperationalError
 
-from photoshare.errors import DatabaseUnavailableError, SecretsUnavailableError
+from photoshare.errors import AppError, DatabaseUnavailableError, SecretsUnavailableError
 from photoshare.logs import log
 from photoshare.settings import Secret
 
@@ -144,8 +144,8 @@ class Database:
         try:
             yield conn
         except BaseException as err:
-            if isinstance(err, IntegrityError):
-                raise
+            if isinstance(err, IntegrityError | AppError):
+                raise  # the statement or the caller refused; the connection itself is fine
             # Never hand a connection in an unknown state back to the pool.
             conn.close()
             if is_connection_error(err):
