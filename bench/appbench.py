@@ -169,7 +169,10 @@ def wrk(url: str, *, connections: int, seconds: int, threads: int = 2, headers: 
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     if rate is None:
         raise RuntimeError(f"wrk gave no figures for {url}:\n{output}")
-    figures = {"requests_per_second": float(rate.group(1))}
+    figures = {
+        "requests_per_second": float(rate.group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+    }
     for percentile in ("50", "75", "90", "99"):
         found = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
         if found is None:
