@@ -41,4 +41,3 @@ class ProcessingReport(BaseModel):
     reason: str | None = Field(max_length=2000)
     metadata: ReportMetadata
     thumbnails: list[ReportThumbnail] = Field(max_length=8)
-
