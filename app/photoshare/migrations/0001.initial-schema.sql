@@ -22,6 +22,7 @@ CREATE TABLE sessions (
     PRIMARY KEY (token_hash),
     KEY sessions_user (user_id),
     KEY sessions_last_seen (last_seen_at),
+    KEY sessions_created (created_at),
     CONSTRAINT sessions_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
