@@ -3,6 +3,7 @@ with a caption, each with its own progress bar and result, and find them in "My 
 
 import pytest
 import sample_images
+from playwright.sync_api import expect, sync_playwright
 from servers import AppServer, app_environment
 
 pytestmark = pytest.mark.slow
@@ -28,8 +29,6 @@ def server(settings, tmp_path):
 
 @pytest.fixture
 def page(tmp_path):
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context()
@@ -38,8 +37,6 @@ def page(tmp_path):
 
 
 def test_several_files_upload_with_a_progress_bar_each(server, page, tmp_path):
-    from playwright.sync_api import expect
-
     files = {
         "beach.jpg": sample_images.jpeg(seed=21),
         "mountain.png": sample_images.png(seed=22),

@@ -1,12 +1,15 @@
 """Uploads: magic-byte types, limits, duplicates, and every bad input refused with nothing stored."""
 
+import dataclasses
 import hashlib
 import re
 
 import pytest
 import sample_images
-from app_client import multipart_body
+from app_client import Visitor, multipart_body
 from stored_state import nothing_stored, object_keys, pending_multipart_uploads, photo_rows
+
+from photoshare.app import create_app
 
 LIMIT = 1024 * 1024  # the suite's PHOTOSHARE_MAX_UPLOAD_BYTES
 
@@ -202,12 +205,8 @@ async def test_the_upload_form_works_without_javascript(alice, s3_client, empty_
 
 
 async def test_a_large_file_goes_to_s3_in_parts(settings, s3_client, empty_bucket, clean_database):
-    from app_client import Visitor
-
-    from photoshare.app import create_app
-
     big_limit = 12 * 1024 * 1024
-    app = create_app(settings.__class__(**{**settings.__dict__, "max_upload_bytes": big_limit}))
+    app = create_app(dataclasses.replace(settings, max_upload_bytes=big_limit))
     data = sample_images.padded_jpeg(11 * 1024 * 1024)
     async with app.test_app() as test_app:
         carol = Visitor(test_app.test_client())
