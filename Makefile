@@ -10,7 +10,7 @@ PYTHON := $(VENV)/bin/python
 
 # Test suites, fastest first. Each runs on its own, so an empty suite fails
 # (pytest exits 5) instead of passing silently.
-SUITES := localcloud docs lambda
+SUITES := localcloud docs lambda app
 
 # The Lambda package's target: runtime python3.12 or newer, architecture x86_64 or arm64.
 LAMBDA_RUNTIME ?= python3.13
@@ -55,10 +55,10 @@ lambda: setup ## Build dist/photoshare-processor.zip and the local runtime image
 diagram: setup ## Redraw docs/architecture.png from docs/architecture.py
 	$(PYTHON) docs/architecture.py
 
-bench: ## Run every bench/bench_*.py; each prints ratios and writes bench/results/
+bench: ## Run every bench/bench_*.py (all, even after a miss); each prints ratios and writes bench/results/
 	@scripts/setup.sh bench
 	@$(PYTHON) -m devtools.localcloud up >/dev/null
-	@for script in bench/bench_*.py; do echo "==> $$script"; $(PYTHON) "$$script"; done
+	@failed=0; for script in bench/bench_*.py; do echo "==> $$script"; $(PYTHON) "$$script" || failed=1; done; exit $$failed
 
 lock: ## Re-pin the Python dependencies after editing a requirements .in file
 	uv pip compile --universal --python-version 3.11 -q app/requirements.in -o app/requirements.txt

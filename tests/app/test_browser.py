@@ -1,0 +1,83 @@
+"""The pages in a real browser (headless Chromium): register, then upload several files at once
+with a caption, each with its own progress bar and result, and find them in "My photos"."""
+
+import pytest
+import sample_images
+from playwright.sync_api import expect, sync_playwright
+from servers import AppServer, app_environment
+
+pytestmark = pytest.mark.slow
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def server(settings, tmp_path):
+    running = AppServer(app_environment(settings), tmp_path / "app.log")
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def page(tmp_path):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        yield context.new_page()
+        browser.close()
+
+
+def test_several_files_upload_with_a_progress_bar_each(server, page, tmp_path):
+    files = {
+        "beach.jpg": sample_images.jpeg(seed=21),
+        "mountain.png": sample_images.png(seed=22),
+        "letter.jpg": b"Dear diary, this is not a photo at all, whatever its name says.\n",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    failures, blocked = [], []
+    page.on(
+        "response",
+        lambda response: failures.append((response.status, response.url)) if response.status >= 400 else None,
+    )
+    page.on(
+        "console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None
+    )
+
+    page.goto(f"{server.url}/register")
+    page.fill("input[name=username]", "browser")
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}/photos")
+
+    page.goto(f"{server.url}/upload")
+    page.fill("textarea[name=caption]", "Summer")
+    page.set_input_files("input[name=file]", [str(tmp_path / name) for name in files])
+    page.click("#upload button[type=submit]")
+    # Locators, not page.evaluate: the app's CSP forbids the eval that evaluate needs.
+    expect(page.locator("#progress .status:not(:empty)")).to_have_count(3, timeout=30_000)
+
+    rows = page.locator("#progress li")
+    results = {rows.nth(i).locator("span").first.inner_text(): rows.nth(i) for i in range(3)}
+    for name in ("beach.jpg", "mountain.png"):
+        assert results[name].locator(".status a").inner_text() == "uploaded"
+        assert results[name].locator("progress").get_attribute("value") == "100"
+    assert "JPEG, PNG, WebP, GIF and HEIC/HEIF" in results["letter.jpg"].locator(".status").inner_text()
+    assert blocked == []  # upload.js and the stylesheet run under the app's CSP
+    assert {(status, url.removeprefix(server.url)) for status, url in failures} <= {
+        (415, "/api/v1/photos"),  # the letter
+        (404, "/favicon.ico"),  # the browser asks; the app has none
+    }
+
+    page.goto(f"{server.url}/photos")
+    assert page.locator(".grid li").count() == 2
+    assert page.locator(".grid .caption").all_inner_texts() == ["Summer", "Summer"]
