@@ -168,12 +168,17 @@ def moto_environment(port: int) -> dict[str, str]:
         "MOTO_DOCKER_LAMBDA_IMAGE": LAMBDA_RUNTIME_IMAGE,
         "MOTO_DOCKER_NETWORK_MODE": "host",
         "MOTO_PORT": str(port),
+        # devtools.motoserver must import from any working directory.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         "MOTO_AMIS_PATH": str(MOTO_AMIS_FILE),
+        # AWS managed policies (AmazonSSMManagedInstanceCore) exist as on AWS.
+        "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
     }
 
 
 def moto_command(host: str, port: int) -> list[str]:
-    return [str(Path(sys.executable).with_name("moto_server")), "-H", host, "-p", str(port)]
+    """moto server with the project's fixes (devtools/motoserver.py)."""
+    return [sys.executable, "-m", "devtools.motoserver", "-H", host, "-p", str(port)]
 
 
 def start_moto(cloud: LocalCloud) -> None:

@@ -14,6 +14,7 @@ the emulator afterwards; the exit status is COMMAND's.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -87,6 +88,8 @@ def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__.strip().split("\n\n")[-2], file=sys.stderr)
         return 2
+    # A TERM (a timeout, a stopped job) still stops the emulator on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     with PrivateMoto() as moto:
         print(f"==> private moto server on {moto.endpoint_url}", flush=True)
         return subprocess.run(argv, env={**os.environ, URL_VARIABLE: moto.endpoint_url}, check=False).returncode
