@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from moto.awslambda import models as lambda_models
 from moto.elbv2 import models as elbv2_models
 from moto.rds import models as rds_models
 from moto.s3 import models as s3_models
@@ -117,7 +118,35 @@ def notification_key_matches(self: s3_models.Notification, key_name: str) -> boo
     return key_name.startswith(wanted.get("prefix") or "") and key_name.endswith(wanted.get("suffix") or "")
 
 
+_function_init = lambda_models.LambdaFunction.__init__
+_function_configuration = lambda_models.LambdaFunction.get_configuration
+_function_update_configuration = lambda_models.LambdaFunction.update_configuration
+
+
+def function_init(self: lambda_models.LambdaFunction, account_id: str, spec: dict[str, Any], *args: Any, **kw: Any) -> None:
+    """AWS keeps a function's DeadLetterConfig and reports it; moto drops it, so
+    amazon.aws.lambda updates it on every run and nobody can read it back."""
+    _function_init(self, account_id, spec, *args, **kw)
+    self.dead_letter_config = spec.get("DeadLetterConfig") or {}
+
+
+def function_configuration(self: lambda_models.LambdaFunction, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    config = _function_configuration(self, *args, **kwargs)
+    if getattr(self, "dead_letter_config", {}).get("TargetArn"):
+        config["DeadLetterConfig"] = self.dead_letter_config
+    return config
+
+
+def function_update_configuration(self: lambda_models.LambdaFunction, updates: dict[str, Any]) -> dict[str, Any]:
+    if "DeadLetterConfig" in updates:
+        self.dead_letter_config = updates["DeadLetterConfig"] or {}
+    return _function_update_configuration(self, updates)
+
+
 def apply_fixes() -> None:
+    lambda_models.LambdaFunction.__init__ = function_init
+    lambda_models.LambdaFunction.get_configuration = function_configuration
+    lambda_models.LambdaFunction.update_configuration = function_update_configuration
     s3_responses.S3Response._notification_config_from_body = notification_config_from_body
     s3_models.Notification._key_matches = notification_key_matches
     elbv2_models.FakeLoadBalancer.__init__ = load_balancer_init
