@@ -13,6 +13,7 @@ from typing import Any
 
 from moto.awslambda import models as lambda_models
 from moto.elbv2 import models as elbv2_models
+from moto.kms import models as kms_models
 from moto.rds import models as rds_models
 from moto.s3 import models as s3_models
 from moto.s3 import responses as s3_responses
@@ -143,7 +144,19 @@ def function_update_configuration(self: lambda_models.LambdaFunction, updates: d
     return _function_update_configuration(self, updates)
 
 
+def accepting_key_arns(method: Any) -> Any:
+    """AWS takes a key ARN wherever it takes a key id; these moto methods only take the id
+    (a 500 for amazon.aws.kms_key, which passes the ARN)."""
+
+    def wrapper(self: kms_models.KmsBackend, key_id: str, *args: Any, **kwargs: Any) -> Any:
+        return method(self, self.any_id_to_key_id(key_id), *args, **kwargs)
+
+    return wrapper
+
+
 def apply_fixes() -> None:
+    for name in ("schedule_key_deletion", "cancel_key_deletion", "enable_key", "disable_key"):
+        setattr(kms_models.KmsBackend, name, accepting_key_arns(getattr(kms_models.KmsBackend, name)))
     lambda_models.LambdaFunction.__init__ = function_init
     lambda_models.LambdaFunction.get_configuration = function_configuration
     lambda_models.LambdaFunction.update_configuration = function_update_configuration

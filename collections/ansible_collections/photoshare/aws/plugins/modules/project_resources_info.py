@@ -62,6 +62,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+PENDING_KEY_STATES = ("PendingDeletion", "PendingReplicaDeletion")
 LIVE_INSTANCE_STATES = ["pending", "running", "stopping", "stopped", "shutting-down"]
 
 
@@ -171,16 +172,22 @@ def main():
         ]
 
         kms = module.client("kms")
-        found["kms alias"] = [a["AliasName"] for a in kms.list_aliases()["Aliases"] if a["AliasName"] == f"alias/{prefix}"]
         live_keys = []
         for key in kms.list_keys()["Keys"]:
             metadata = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
-            if metadata["KeyManager"] != "CUSTOMER" or metadata["KeyState"] in ("PendingDeletion", "PendingReplicaDeletion"):
+            if metadata["KeyManager"] != "CUSTOMER" or metadata["KeyState"] in PENDING_KEY_STATES:
                 continue
             tags = kms.list_resource_tags(KeyId=key["KeyId"]).get("Tags", [])
             if {"TagKey": "Project", "TagValue": prefix} in tags:
                 live_keys.append(key["KeyId"])
         found["kms key"] = live_keys
+        # AWS deletes an alias with its key; one that names a live key is left over.
+        found["kms alias"] = [
+            a["AliasName"]
+            for a in kms.list_aliases()["Aliases"]
+            if a["AliasName"] == f"alias/{prefix}"
+            and kms.describe_key(KeyId=a["TargetKeyId"])["KeyMetadata"]["KeyState"] not in PENDING_KEY_STATES
+        ]
 
         iam = module.client("iam")
         found["iam role"] = named(iam.list_roles()["Roles"], "RoleName", f"{prefix}-")
