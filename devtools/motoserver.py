@@ -15,9 +15,9 @@ from moto.awslambda import models as lambda_models
 from moto.elbv2 import models as elbv2_models
 from moto.kms import models as kms_models
 from moto.rds import models as rds_models
+from moto.rds.exceptions import DBParameterGroupNotFoundError
 from moto.s3 import models as s3_models
 from moto.s3 import responses as s3_responses
-from moto.rds.exceptions import DBParameterGroupNotFoundError
 from moto.server import main as moto_main
 
 _describe_db_parameter_groups = rds_models.RDSBackend.describe_db_parameter_groups
@@ -124,7 +124,9 @@ _function_configuration = lambda_models.LambdaFunction.get_configuration
 _function_update_configuration = lambda_models.LambdaFunction.update_configuration
 
 
-def function_init(self: lambda_models.LambdaFunction, account_id: str, spec: dict[str, Any], *args: Any, **kw: Any) -> None:
+def function_init(
+    self: lambda_models.LambdaFunction, account_id: str, spec: dict[str, Any], *args: Any, **kw: Any
+) -> None:
     """AWS keeps a function's DeadLetterConfig and reports it; moto drops it, so
     amazon.aws.lambda updates it on every run and nobody can read it back."""
     _function_init(self, account_id, spec, *args, **kw)

@@ -121,7 +121,7 @@ def ec2_resources(ec2, prefix):
     found["ec2 instance"] = [
         labelled(i["InstanceId"], i)
         for r in ec2.describe_instances(
-            Filters=by_tag + [{"Name": "instance-state-name", "Values": LIVE_INSTANCE_STATES}]
+            Filters=[*by_tag, {"Name": "instance-state-name", "Values": LIVE_INSTANCE_STATES}]
         )["Reservations"]
         for i in r["Instances"]
     ]
@@ -152,17 +152,23 @@ def main():
         found["elbv2 load balancer"] = named(
             elbv2.describe_load_balancers()["LoadBalancers"], "LoadBalancerName", f"{prefix}-"
         )
-        found["elbv2 target group"] = named(elbv2.describe_target_groups()["TargetGroups"], "TargetGroupName", f"{prefix}-")
+        found["elbv2 target group"] = named(
+            elbv2.describe_target_groups()["TargetGroups"], "TargetGroupName", f"{prefix}-"
+        )
 
         rds = module.client("rds")
         found["rds instance"] = named(rds.describe_db_instances()["DBInstances"], "DBInstanceIdentifier", f"{prefix}-")
-        found["rds subnet group"] = named(rds.describe_db_subnet_groups()["DBSubnetGroups"], "DBSubnetGroupName", f"{prefix}-")
+        found["rds subnet group"] = named(
+            rds.describe_db_subnet_groups()["DBSubnetGroups"], "DBSubnetGroupName", f"{prefix}-"
+        )
         found["rds parameter group"] = named(
             rds.describe_db_parameter_groups()["DBParameterGroups"], "DBParameterGroupName", f"{prefix}-"
         )
 
         s3 = module.client("s3")
-        found["s3 bucket"] = [b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"] == module.params["bucket_name"]]
+        found["s3 bucket"] = [
+            b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"] == module.params["bucket_name"]
+        ]
 
         secrets = module.client("secretsmanager")
         found["secretsmanager secret"] = [
@@ -196,7 +202,9 @@ def main():
         )
         found["iam group"] = named(iam.list_groups()["Groups"], "GroupName", f"{prefix}-")
 
-        found["lambda function"] = named(module.client("lambda").list_functions()["Functions"], "FunctionName", f"{prefix}-")
+        found["lambda function"] = named(
+            module.client("lambda").list_functions()["Functions"], "FunctionName", f"{prefix}-"
+        )
         found["logs log group"] = [
             g["logGroupName"]
             for g in module.client("logs").describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{prefix}-")["logGroups"]
@@ -211,12 +219,15 @@ def main():
         cloudwatch = module.client("cloudwatch")
         if module.params["alarm_names"]:
             found["cloudwatch alarm"] = [
-                a["AlarmName"] for a in cloudwatch.describe_alarms(AlarmNames=module.params["alarm_names"])["MetricAlarms"]
+                a["AlarmName"]
+                for a in cloudwatch.describe_alarms(AlarmNames=module.params["alarm_names"])["MetricAlarms"]
             ]
         dashboards = {d["DashboardName"] for d in cloudwatch.list_dashboards()["DashboardEntries"]}
         found["cloudwatch dashboard"] = sorted(dashboards & set(module.params["dashboard_names"]))
     except is_boto3_error_code("AccessDenied"):
-        module.fail_json(msg="Listing the project's resources was denied: the caller needs read access to every service.")
+        module.fail_json(
+            msg="Listing the project's resources was denied: the caller needs read access to every service."
+        )
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as err:
         module.fail_json_aws(err, msg="Could not list the project's resources")
     module.exit_json(changed=False, resources={kind: names for kind, names in found.items() if names})
