@@ -156,7 +156,34 @@ def accepting_key_arns(method: Any) -> Any:
     return wrapper
 
 
+_parameter_group_init = rds_models.DBParameterGroup.__init__
+
+# The engine defaults AWS lists for a MySQL parameter group that the roles set.
+MYSQL_ENGINE_DEFAULTS = {
+    "require_secure_transport": {
+        "ParameterName": "require_secure_transport",
+        "Description": "Whether client connections must use TLS.",
+        "Source": "engine-default",
+        "ApplyType": "dynamic",
+        "DataType": "boolean",
+        "AllowedValues": "0,1",
+        "IsModifiable": True,
+        "ApplyMethod": "pending-reboot",
+    },
+}
+
+
+def parameter_group_init(self: rds_models.DBParameterGroup, *args: Any, **kwargs: Any) -> None:
+    """AWS lists every engine parameter of a new group; moto lists none, and
+    amazon.aws.rds_instance_param_group refuses to set a parameter it cannot see."""
+    _parameter_group_init(self, *args, **kwargs)
+    if (self.family or "").startswith("mysql"):
+        for name, default in MYSQL_ENGINE_DEFAULTS.items():
+            self.parameters[name] = dict(default)
+
+
 def apply_fixes() -> None:
+    rds_models.DBParameterGroup.__init__ = parameter_group_init
     for name in ("schedule_key_deletion", "cancel_key_deletion", "enable_key", "disable_key"):
         setattr(kms_models.KmsBackend, name, accepting_key_arns(getattr(kms_models.KmsBackend, name)))
     lambda_models.LambdaFunction.__init__ = function_init
