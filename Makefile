@@ -24,7 +24,7 @@ help: ## Show the targets
 setup: ## Install and start what everything else needs (idempotent)
 	@scripts/setup.sh
 
-up: setup ## Start the local cloud and deploy PhotoShare to it with site.yml
+up: setup lambda ## Build the Lambda, start the local cloud and deploy PhotoShare to it with site.yml
 	@$(PYTHON) -m devtools.localcloud up
 	ansible-playbook -i inventories/local site.yml
 	@echo "==> PhotoShare's local cloud is up:"
