@@ -52,10 +52,10 @@ lambda: setup ## Build dist/photoshare-processor.zip and the local runtime image
 	$(PYTHON) lambda/build.py zip --runtime $(LAMBDA_RUNTIME) --arch $(LAMBDA_ARCH) --output dist/photoshare-processor.zip
 	$(PYTHON) lambda/build.py image
 
-bench: ## Run every bench/bench_*.py; each prints ratios and writes bench/results/
+bench: ## Run every bench/bench_*.py (all of them, then fail if one missed its target); results in bench/results/
 	@scripts/setup.sh bench
 	@$(PYTHON) -m devtools.localcloud up >/dev/null
-	@for script in bench/bench_*.py; do echo "==> $$script"; $(PYTHON) "$$script"; done
+	@status=0; for script in bench/bench_*.py; do echo "==> $$script"; $(PYTHON) "$$script" || status=1; done; exit $$status
 
 lock: ## Re-pin the Python dependencies after editing a requirements .in file
 	uv pip compile --universal --python-version 3.11 -q app/requirements.in -o app/requirements.txt
