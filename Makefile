@@ -10,7 +10,7 @@ PYTHON := $(VENV)/bin/python
 
 # Test suites, fastest first. Each runs on its own, so an empty suite fails
 # (pytest exits 5) instead of passing silently.
-SUITES := localcloud docs lambda app
+SUITES := localcloud docs lambda app infra
 
 # The Lambda package's target: runtime python3.12 or newer, architecture x86_64 or arm64.
 LAMBDA_RUNTIME ?= python3.13
@@ -24,7 +24,7 @@ help: ## Show the targets
 setup: ## Install and start what everything else needs (idempotent)
 	@scripts/setup.sh
 
-up: setup ## Start the local cloud and deploy PhotoShare to it with site.yml
+up: setup lambda ## Build the Lambda, start the local cloud and deploy PhotoShare to it with site.yml
 	@$(PYTHON) -m devtools.localcloud up
 	ansible-playbook -i inventories/local site.yml
 	@echo "==> PhotoShare's local cloud is up:"
@@ -55,10 +55,10 @@ lambda: setup ## Build dist/photoshare-processor.zip and the local runtime image
 diagram: setup ## Redraw docs/architecture.png from docs/architecture.py
 	$(PYTHON) docs/architecture.py
 
-bench: ## Run every bench/bench_*.py (all, even after a miss); each prints ratios and writes bench/results/
+bench: ## Run every bench/bench_*.py (all of them, then fail if one missed its target); results in bench/results/
 	@scripts/setup.sh bench
 	@$(PYTHON) -m devtools.localcloud up >/dev/null
-	@failed=0; for script in bench/bench_*.py; do echo "==> $$script"; $(PYTHON) "$$script" || failed=1; done; exit $$failed
+	@status=0; for script in bench/bench_*.py; do echo "==> $$script"; $(PYTHON) "$$script" || status=1; done; exit $$status
 
 lock: ## Re-pin the Python dependencies after editing a requirements .in file
 	uv pip compile --universal --python-version 3.11 -q app/requirements.in -o app/requirements.txt

@@ -29,6 +29,9 @@ CONFIG_FILE = ROOT / "inventories/local/group_vars/all/localcloud.yml"
 # web host and everything Compose runs for the project.
 CONTAINER_FILTERS = ("label=io.photoshare.localcloud", "label=com.docker.compose.project=photoshare")
 LAMBDA_RUNTIME_IMAGE = "photoshare-lambda-runtime:local"
+# moto's built-in AMI list has no Debian 13; the compute role looks one up by
+# Debian's owner id and name, as on AWS.
+MOTO_AMIS_FILE = ROOT / "devtools" / "moto_amis.json"
 
 
 class LocalCloudError(RuntimeError):
@@ -156,22 +159,35 @@ def claim_port(host: str, port: int, pid_file: Path, name: str, setting: str) ->
     )
 
 
+def moto_environment(port: int) -> dict[str, str]:
+    """The environment every moto server of the project runs with (shared or private)."""
+    return {
+        **os.environ,
+        # S3 notifications run the real function in a local runtime image,
+        # with host networking so it reaches 127.0.0.1.
+        "MOTO_DOCKER_LAMBDA_IMAGE": LAMBDA_RUNTIME_IMAGE,
+        "MOTO_DOCKER_NETWORK_MODE": "host",
+        "MOTO_PORT": str(port),
+        # devtools.motoserver must import from any working directory.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "MOTO_AMIS_PATH": str(MOTO_AMIS_FILE),
+        # AWS managed policies (AmazonSSMManagedInstanceCore) exist as on AWS.
+        "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+    }
+
+
+def moto_command(host: str, port: int) -> list[str]:
+    """moto server with the project's fixes (devtools/motoserver.py)."""
+    return [sys.executable, "-m", "devtools.motoserver", "-H", host, "-p", str(port)]
+
+
 def start_moto(cloud: LocalCloud) -> None:
     pid_file = cloud.state_dir / "moto.pid"
     log = cloud.state_dir / "moto.log"
     if claim_port(cloud.moto_host, cloud.moto_port, pid_file, "moto server", "localcloud_moto_port"):
         print(f"    moto server already runs on {cloud.endpoint_url}")
         return
-    env = {
-        **os.environ,
-        # S3 notifications run the real function in a local runtime image,
-        # with host networking so it reaches 127.0.0.1.
-        "MOTO_DOCKER_LAMBDA_IMAGE": LAMBDA_RUNTIME_IMAGE,
-        "MOTO_DOCKER_NETWORK_MODE": "host",
-        "MOTO_PORT": str(cloud.moto_port),
-    }
-    moto = Path(sys.executable).with_name("moto_server")
-    pid = spawn([str(moto), "-H", cloud.moto_host, "-p", str(cloud.moto_port)], log, env)
+    pid = spawn(moto_command(cloud.moto_host, cloud.moto_port), log, moto_environment(cloud.moto_port))
     pid_file.write_text(f"{pid}\n")
     wait_until(lambda: port_open(cloud.moto_host, cloud.moto_port), 60, "moto server", log)
     print(f"    started moto server on {cloud.endpoint_url} (pid {pid})")

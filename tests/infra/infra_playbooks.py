@@ -1,0 +1,92 @@
+"""Run the project's playbooks against an emulator and read what every task did."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ANSIBLE_PLAYBOOK = Path(sys.executable).with_name("ansible-playbook")
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    play: str
+    task: str
+    changed: bool
+    failed: bool
+    skipped: bool
+
+
+@dataclass(frozen=True)
+class PlaybookRun:
+    returncode: int
+    output: str
+    stats: dict
+    tasks: list[TaskResult]
+
+    @property
+    def changed(self) -> list[TaskResult]:
+        return [task for task in self.tasks if task.changed]
+
+    @property
+    def failed(self) -> list[TaskResult]:
+        return [task for task in self.tasks if task.failed]
+
+    def explain(self) -> str:
+        return self.output[-6000:]
+
+
+def _task_results(report: dict) -> list[TaskResult]:
+    results = []
+    for play in report.get("plays", []):
+        for task in play.get("tasks", []):
+            for host_result in task.get("hosts", {}).values():
+                items = host_result.get("results") or [host_result]
+                results.append(
+                    TaskResult(
+                        play=play["play"]["name"],
+                        task=task["task"]["name"],
+                        changed=any(item.get("changed", False) for item in items),
+                        failed=any(item.get("failed", False) for item in items),
+                        skipped=all(item.get("skipped", False) for item in items),
+                    )
+                )
+    return results
+
+
+def run_playbook(
+    playbook: str, endpoint_url: str, extra_vars: dict, *, check: bool = False, inventory: str = "inventories/local"
+) -> PlaybookRun:
+    """ansible-playbook as `make up` runs it, with the JSON callback and extra vars from a file."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump({"photoshare_aws_endpoint_url": endpoint_url, **extra_vars}, handle)
+        vars_file = handle.name
+    args = [str(ANSIBLE_PLAYBOOK), "-i", inventory, playbook, "-e", f"@{vars_file}"]
+    if check:
+        args.append("--check")
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "ANSIBLE_CALLBACKS_ENABLED"},
+        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+        "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
+        "ANSIBLE_DEPRECATION_WARNINGS": "false",
+    }
+    try:
+        proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    finally:
+        Path(vars_file).unlink()
+    try:
+        report = json.loads(proc.stdout[proc.stdout.index("{") :])
+    except ValueError:
+        report = {}
+    return PlaybookRun(
+        returncode=proc.returncode,
+        output=proc.stdout + proc.stderr,
+        stats=report.get("stats", {}),
+        tasks=_task_results(report),
+    )

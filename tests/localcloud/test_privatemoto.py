@@ -1,0 +1,89 @@
+"""The private emulator: fresh, on its own port, with the local cloud's moto settings and fixes."""
+
+import boto3
+import pytest
+
+from devtools import localcloud as lc
+from devtools.privatemoto import PrivateMoto
+
+
+@pytest.fixture(scope="module")
+def private():
+    with PrivateMoto() as moto:
+        yield moto
+
+
+def client(moto, service):
+    return boto3.client(
+        service,
+        endpoint_url=moto.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def test_it_is_not_the_shared_emulator_and_starts_empty(private, localcloud):
+    assert private.port != localcloud.moto_port
+    assert client(private, "s3").list_buckets()["Buckets"] == []
+
+
+def test_debian_13_images_come_from_the_project_list(private):
+    images = client(private, "ec2").describe_images(
+        Owners=["136693071363"], Filters=[{"Name": "name", "Values": ["debian-13-amd64-*"]}]
+    )["Images"]
+    assert len(images) == 2
+    assert lc.MOTO_AMIS_FILE.exists()
+
+
+def test_aws_managed_policies_exist(private):
+    arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+    assert client(private, "iam").get_policy(PolicyArn=arn)["Policy"]["Arn"] == arn
+
+
+def test_unknown_parameter_group_is_not_found_as_on_aws(private):
+    with pytest.raises(client(private, "rds").exceptions.DBParameterGroupNotFoundFault):
+        client(private, "rds").describe_db_parameter_groups(DBParameterGroupName="nothing-here")
+
+
+def test_key_deletion_takes_an_arn_as_on_aws(private):
+    kms = client(private, "kms")
+    arn = kms.create_key()["KeyMetadata"]["Arn"]
+    kms.schedule_key_deletion(KeyId=arn, PendingWindowInDays=7)
+    assert kms.describe_key(KeyId=arn)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+
+
+def test_notification_filters_keep_aws_names_and_empty_values(private):
+    s3, aws_lambda, iam = client(private, "s3"), client(private, "lambda"), client(private, "iam")
+    s3.create_bucket(Bucket="filters")
+    role = iam.create_role(RoleName="probe", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    function = aws_lambda.create_function(
+        FunctionName="probe",
+        Runtime="python3.13",
+        Role=role,
+        Handler="h.h",
+        Code={"ZipFile": b"PK\x05\x06" + bytes(18)},
+    )["FunctionArn"]
+    rules = [{"Name": "Prefix", "Value": "originals/"}, {"Name": "Suffix", "Value": ""}]
+    s3.put_bucket_notification_configuration(
+        Bucket="filters",
+        NotificationConfiguration={
+            "LambdaFunctionConfigurations": [
+                {
+                    "Id": "probe",
+                    "LambdaFunctionArn": function,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": rules}},
+                }
+            ]
+        },
+    )
+    (stored,) = s3.get_bucket_notification_configuration(Bucket="filters")["LambdaFunctionConfigurations"]
+    assert stored["Filter"]["Key"]["FilterRules"] == rules
+
+
+def test_stopping_frees_the_port():
+    moto = PrivateMoto().start()
+    port = moto.port
+    moto.stop()
+    assert not lc.port_open("127.0.0.1", port)
