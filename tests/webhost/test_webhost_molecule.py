@@ -1,0 +1,36 @@
+"""The web host role's Molecule scenario passes against the local cloud and the real app:
+create, check mode on a fresh host, converge, idempotence, check mode again, a changed
+release drained and registered again, verify (/readyz on 127.0.0.1), cleanup, destroy."""
+
+import os
+import subprocess
+
+import pytest
+
+from devtools import localcloud, webhost
+
+pytestmark = pytest.mark.slow
+
+ROLE_DIR = localcloud.ROOT / "roles/webhost"
+ARTIFACTS = localcloud.ROOT / "tests/artifacts/webhost"
+
+
+@pytest.fixture(scope="module")
+def instance_image(localcloud):
+    """Molecule's instances run the stand-in host's image (pre_build_image)."""
+    webhost.build_image()
+    return webhost.IMAGE
+
+
+def test_the_molecule_scenario_passes(instance_image):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = ARTIFACTS / "molecule-test.log"
+    env = {**os.environ, "ANSIBLE_FORCE_COLOR": "0", "PY_COLORS": "0", "NO_COLOR": "1"}
+    with log.open("w") as out:
+        run = subprocess.run(
+            ["molecule", "test"], cwd=ROLE_DIR, stdout=out, stderr=subprocess.STDOUT, env=env, check=False
+        )
+    output = log.read_text()
+    assert run.returncode == 0, f"molecule test failed (full log: {log}):\n{output[-6000:]}"
+    for action in ("create", "check", "converge", "idempotence", "side_effect", "verify", "cleanup", "destroy"):
+        assert f"{action}: Executed: Successful" in output, f"{action} did not run (full log: {log})"
