@@ -5,9 +5,10 @@ import time
 import photo_samples as samples
 import pytest
 from botocore.exceptions import ClientError
-from design_verifier import signature_is_valid
 from s3_events import original_key, s3_event
 from webhook import WebhookError
+
+from photoshare.webhook.signature import signature_is_valid
 
 
 def upload(s3_client, bucket: str, data: bytes) -> str:

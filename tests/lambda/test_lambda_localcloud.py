@@ -8,9 +8,10 @@ import time
 import boto3
 import photo_samples as samples
 import pytest
-from design_verifier import signature_is_valid
 from lambda_build import run_build
 from s3_events import original_key
+
+from photoshare.webhook.signature import signature_is_valid
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,9 @@ import time
 
 import boto3
 import pytest
-from design_verifier import signature_is_valid
 from webhook import Delivery, SigningKey, WebhookClient, WebhookError, sign
+
+from photoshare.webhook.signature import signature_is_valid
 
 BODY = b'{"key":"originals/42/3f0c","status":"ready"}'
 
@@ -26,7 +27,7 @@ def far_deadline() -> float:
     return time.monotonic() + 60
 
 
-def test_the_signature_checks_out_with_an_independent_verifier():
+def test_the_signature_checks_out_with_the_apps_verifier():
     key, timestamp = secrets.token_bytes(32), int(time.time())
     headers = {"X-PhotoShare-Timestamp": str(timestamp), "X-PhotoShare-Signature": sign(key, timestamp, BODY)}
     assert signature_is_valid(key, headers, BODY, now=time.time())

@@ -1,0 +1,5 @@
+import sys
+
+from photoshare.cli import main
+
+sys.exit(main())

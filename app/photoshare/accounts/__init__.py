@@ -1,0 +1,1 @@
+"""Accounts: registration, log-in with throttling, server-side sessions and CSRF tokens."""

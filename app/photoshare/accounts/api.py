@@ -1,0 +1,84 @@
+"""/api/v1/session and /api/v1/accounts: the same accounts as JSON."""
+
+from __future__ import annotations
+
+from quart import request
+from quart_schema import document_response, tag, validate_request, validate_response
+
+from photoshare.accounts import service
+from photoshare.accounts.models import LoginIn, RegisterIn, Session, SessionOut, UserOut
+from photoshare.accounts.web import current_session, ensure_session, forget, issue, session_blueprint
+from photoshare.runtime import runtime
+from photoshare.web.errors import ErrorOut
+
+blueprint = session_blueprint("accounts_api", __name__, url_prefix="/api/v1")
+
+
+def session_out(session: Session) -> SessionOut:
+    user = session.user
+    return SessionOut(
+        user=UserOut(username=user.username, display_name=user.display_name) if user else None,
+        csrf_token=session.csrf_token,
+    )
+
+
+@blueprint.get("/session")
+@tag(["session"])
+@validate_response(SessionOut)
+async def get_session() -> SessionOut:
+    """The current session and its CSRF token (an anonymous one is created if there is none)."""
+    return session_out(await ensure_session())
+
+
+@blueprint.post("/session")
+@tag(["session"])
+@validate_request(LoginIn)
+@validate_response(SessionOut)
+@document_response(ErrorOut, 401)
+@document_response(ErrorOut, 429)
+async def log_in(data: LoginIn) -> SessionOut:
+    """Log in; the session cookie is replaced by a new one."""
+    rt = runtime()
+    user = await service.authenticate(
+        db=rt.db,
+        passwords=rt.passwords,
+        settings=rt.settings,
+        username=data.username,
+        password=data.password,
+        client_ip=request.remote_addr or "",
+    )
+    new = await service.start_session(db=rt.db, user=user, replacing=current_session())
+    issue(new)
+    return session_out(new.session)
+
+
+@blueprint.delete("/session")
+@tag(["session"])
+async def log_out():
+    """Log out: the session is deleted on the server."""
+    session = current_session()
+    if session is not None:
+        await service.end_session(db=runtime().db, session=session)
+    forget()
+    return "", 204
+
+
+@blueprint.post("/accounts")
+@tag(["session"])
+@validate_request(RegisterIn)
+@validate_response(SessionOut, 201)
+@document_response(ErrorOut, 400)
+@document_response(ErrorOut, 409)
+async def register(data: RegisterIn) -> tuple[SessionOut, int]:
+    """Create an account and log in as it."""
+    rt = runtime()
+    user = await service.register(
+        db=rt.db,
+        passwords=rt.passwords,
+        username=data.username,
+        password=data.password,
+        display_name=data.display_name,
+    )
+    new = await service.start_session(db=rt.db, user=user, replacing=current_session())
+    issue(new)
+    return session_out(new.session), 201

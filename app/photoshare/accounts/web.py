@@ -1,0 +1,128 @@
+"""The session cookie and CSRF checks of every page and API request.
+
+The cookie holds a random 256-bit token; the database holds only its
+SHA-256. Over HTTPS (directly or through trusted proxies) the cookie is
+__Host-photoshare_session with Secure; over plain HTTP (local development)
+photoshare_session. Both are HttpOnly, SameSite=Lax and Path=/.
+
+Every state-changing request must carry its session's CSRF token, in the
+X-CSRF-Token header or a csrf_token form field. Anonymous visitors get a
+pre-session when a form is shown, so log-in and registration are covered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from quart import Blueprint, Response, current_app, g, request
+
+from photoshare.accounts import service
+from photoshare.accounts.models import NewSession, Session, User
+from photoshare.errors import CsrfFailedError, LoginRequiredError
+from photoshare.runtime import runtime
+
+SECURE_COOKIE = "__Host-photoshare_session"
+PLAIN_COOKIE = "photoshare_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MAX_TOKEN_CHARS = 64
+F = TypeVar("F", bound=Callable)
+
+
+def csrf_checked_in_view(view: F) -> F:
+    """The view checks the CSRF token itself (a streamed upload reads it from the body)."""
+    view.csrf_checked_in_view = True  # type: ignore[attr-defined]
+    return view
+
+
+def cookie_name() -> str:
+    return SECURE_COOKIE if request.scheme == "https" else PLAIN_COOKIE
+
+
+async def load_session() -> None:
+    """before_request: the live session of the cookie, if any, then the CSRF check."""
+    g.session = None
+    g.new_cookie = None
+    token = request.cookies.get(cookie_name())
+    if token and len(token) <= MAX_TOKEN_CHARS:
+        rt = runtime()
+        g.session = await service.find_session(db=rt.db, settings=rt.settings, token=token)
+    if request.method not in SAFE_METHODS:
+        view = current_app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "csrf_checked_in_view", False):
+            token = request.headers.get(CSRF_HEADER)
+            if token is None and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                token = (await request.form).get(CSRF_FIELD)
+            check_csrf(token)
+
+
+def check_csrf(token: str | None) -> None:
+    session: Session | None = g.session
+    if session is None or not service.tokens_match(session.csrf_token, token):
+        raise CsrfFailedError()
+
+
+def current_session() -> Session | None:
+    return g.get("session")
+
+
+def current_user() -> User | None:
+    session = current_session()
+    return session.user if session else None
+
+
+def require_user() -> User:
+    user = current_user()
+    if user is None:
+        raise LoginRequiredError()
+    return user
+
+
+async def ensure_session() -> Session:
+    """The visitor's session, or a new anonymous pre-session that carries a CSRF token."""
+    session = current_session()
+    if session is None:
+        issue(await service.start_session(db=runtime().db, user=None, replacing=None))
+        session = g.session
+    return session
+
+
+def issue(new: NewSession) -> None:
+    g.session = new.session
+    g.new_cookie = new.token
+
+
+def forget() -> None:
+    g.session = None
+    g.new_cookie = ""
+
+
+def apply_cookie(response: Response) -> Response:
+    """after_request: set or clear the cookie when the session changed."""
+    token = g.get("new_cookie")
+    if token is None:
+        return response
+    secure = request.scheme == "https"
+    if token:
+        response.set_cookie(
+            cookie_name(),
+            token,
+            max_age=runtime().settings.session_absolute_timeout,
+            path="/",
+            secure=secure,
+            httponly=True,
+            samesite="Lax",
+        )
+    else:
+        response.delete_cookie(cookie_name(), path="/", secure=secure, httponly=True, samesite="Lax")
+    return response
+
+
+def session_blueprint(name: str, import_name: str, url_prefix: str | None = None) -> Blueprint:
+    """A blueprint whose requests load the session, check CSRF and update the cookie."""
+    blueprint = Blueprint(name, import_name, url_prefix=url_prefix)
+    blueprint.before_request(load_session)
+    blueprint.after_request(apply_cookie)
+    return blueprint

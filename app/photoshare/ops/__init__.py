@@ -1,0 +1,1 @@
+"""Operations: liveness, readiness and the janitor that finishes interrupted work."""

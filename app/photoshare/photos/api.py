@@ -1,0 +1,157 @@
+"""/api/v1/photos and /api/v1/feed: the photos as JSON, with the same rights as the pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from quart_schema import (
+    DataSource,
+    document_request,
+    document_response,
+    tag,
+    validate_querystring,
+    validate_request,
+    validate_response,
+)
+
+from photoshare.accounts.web import csrf_checked_in_view, current_user, require_user, session_blueprint
+from photoshare.errors import PhotoNotFoundError
+from photoshare.photos import service
+from photoshare.photos.models import (
+    GALLERY_THUMBNAIL,
+    PAGE_THUMBNAIL,
+    ImageUrlsOut,
+    OwnerOut,
+    PageQuery,
+    Photo,
+    PhotoMetadataOut,
+    PhotoOut,
+    PhotoPage,
+    PhotoPageOut,
+    PhotoUpdateIn,
+    UploadForm,
+)
+from photoshare.photos.streamed import API_UPLOAD_PATH, receive_upload
+from photoshare.runtime import runtime
+from photoshare.web.errors import ErrorOut
+
+blueprint = session_blueprint("photos_api", __name__, url_prefix="/api/v1")
+
+
+def photo_out(photo: Photo, urls: service.PhotoUrls) -> PhotoOut:
+    signed = [url for url in (urls.original, *urls.thumbnails.values()) if url is not None]
+    thumb_small, thumb_large = urls.thumbnails.get(GALLERY_THUMBNAIL), urls.thumbnails.get(PAGE_THUMBNAIL)
+    return PhotoOut(
+        id=photo.public_id,
+        owner=OwnerOut(username=photo.owner_username),
+        uploader_display_name=photo.uploader_display_name,
+        caption=photo.caption,
+        original_filename=photo.original_filename,
+        size_bytes=photo.size_bytes,
+        content_type=photo.content_type,
+        sha256=photo.sha256.hex() if photo.sha256 else None,
+        status=photo.status,
+        failure_reason=photo.failure_reason,
+        visibility=photo.visibility,
+        created_at=photo.created_at.replace(tzinfo=UTC),
+        processed_at=photo.processed_at.replace(tzinfo=UTC) if photo.processed_at else None,
+        metadata=PhotoMetadataOut(
+            width=photo.width,
+            height=photo.height,
+            orientation=photo.orientation,
+            taken_at=photo.taken_at,
+            camera_make=photo.camera_make,
+            camera_model=photo.camera_model,
+        ),
+        urls=ImageUrlsOut(
+            original=urls.original.url if urls.original else None,
+            thumbnail_256=thumb_small.url if thumb_small else None,
+            thumbnail_1024=thumb_large.url if thumb_large else None,
+            expires_at=datetime.fromtimestamp(min(u.expires_at for u in signed), UTC) if signed else None,
+        ),
+    )
+
+
+async def page_out(page: PhotoPage) -> PhotoPageOut:
+    urls = await service.page_urls(runtime().storage, page)
+    return PhotoPageOut(items=[photo_out(p, urls[p.public_id]) for p in page.photos], next_cursor=page.next_cursor)
+
+
+async def single_photo_out(photo: Photo) -> PhotoOut:
+    return photo_out(photo, await service.photo_urls(runtime().storage, photo))
+
+
+@blueprint.get("/photos")
+@tag(["photos"])
+@validate_querystring(PageQuery)
+@validate_response(PhotoPageOut)
+@document_response(ErrorOut, 401)
+async def list_my_photos(query_args: PageQuery) -> PhotoPageOut:
+    """My photos, newest first, 24 a page (keyset pagination)."""
+    page = await service.my_photos(db=runtime().db, owner=require_user(), cursor=query_args.cursor)
+    return await page_out(page)
+
+
+@blueprint.get("/feed")
+@tag(["photos"])
+@validate_querystring(PageQuery)
+@validate_response(PhotoPageOut)
+async def list_public_photos(query_args: PageQuery) -> PhotoPageOut:
+    """The public feed: everyone's public, processed photos, newest first."""
+    return await page_out(await service.public_feed(db=runtime().db, cursor=query_args.cursor))
+
+
+@blueprint.post(API_UPLOAD_PATH.removeprefix("/api/v1"))
+@csrf_checked_in_view
+@tag(["photos"])
+@document_request(UploadForm, source=DataSource.FORM_MULTIPART)
+@validate_response(PhotoOut, 201)
+@document_response(ErrorOut, 400)
+@document_response(ErrorOut, 409)
+@document_response(ErrorOut, 413)
+@document_response(ErrorOut, 415)
+async def upload_photo() -> tuple[PhotoOut, int]:
+    """Upload one photo (streamed; the limit is PHOTOSHARE_MAX_UPLOAD_BYTES). It starts as 'processing'."""
+    public_id = await receive_upload()
+    photo = await service.visible_photo(db=runtime().db, public_id=public_id, viewer=current_user())
+    return await single_photo_out(photo), 201
+
+
+@blueprint.get("/photos/<public_id>")
+@tag(["photos"])
+@validate_response(PhotoOut)
+@document_response(ErrorOut, 404)
+async def get_photo(public_id: str) -> PhotoOut:
+    """One photo with short-lived URLs of the original and its thumbnails."""
+    photo = await service.visible_photo(db=runtime().db, public_id=public_id, viewer=current_user())
+    if photo is None:
+        raise PhotoNotFoundError()
+    return await single_photo_out(photo)
+
+
+@blueprint.patch("/photos/<public_id>")
+@tag(["photos"])
+@validate_request(PhotoUpdateIn)
+@validate_response(PhotoOut)
+@document_response(ErrorOut, 403)
+@document_response(ErrorOut, 404)
+async def update_photo(public_id: str, data: PhotoUpdateIn) -> PhotoOut:
+    """Change the caption or the visibility (owner only)."""
+    photo = await service.edit_photo(
+        db=runtime().db, public_id=public_id, user=require_user(), caption=data.caption, visibility=data.visibility
+    )
+    if photo is None:
+        raise PhotoNotFoundError()
+    return await single_photo_out(photo)
+
+
+@blueprint.delete("/photos/<public_id>")
+@tag(["photos"])
+@document_response(ErrorOut, 403)
+@document_response(ErrorOut, 404)
+async def delete_photo(public_id: str):
+    """Delete the photo, its thumbnails and every object in S3 (owner only)."""
+    rt = runtime()
+    if not await service.delete_photo(db=rt.db, storage=rt.storage, public_id=public_id, user=require_user()):
+        raise PhotoNotFoundError()
+    return "", 204

@@ -1,0 +1,30 @@
+"""Opaque keyset cursors: the id of the last photo on a page, versioned and base64url-encoded.
+
+A cursor only says where a page starts; every query still applies the
+viewer's permissions, so a forged cursor shows nothing it should not.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from photoshare.errors import InvalidCursorError
+
+VERSION = b"\x01"
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(VERSION + last_id.to_bytes(8, "big")).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 9 or raw[:1] != VERSION:
+        raise InvalidCursorError()
+    return int.from_bytes(raw[1:], "big")

@@ -1,0 +1,1 @@
+"""What every page and API route shares: the ASGI middleware, security headers and error responses."""

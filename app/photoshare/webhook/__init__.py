@@ -1,0 +1,1 @@
+"""The processing webhook: the Lambda's signed reports about each new original."""

@@ -1,0 +1,86 @@
+"""Settings come from PHOTOSHARE_* variables; secrets never show themselves."""
+
+import logging
+import pickle
+
+import pytest
+
+from photoshare.database import DatabaseCredentials
+from photoshare.errors import SecretsUnavailableError
+from photoshare.settings import Secret, Settings, SettingsError
+
+
+def test_defaults_follow_the_design_table():
+    settings = Settings.from_environ({"PHOTOSHARE_BUCKET": "photoshare-assets-1"})
+    assert (settings.region, settings.bind, settings.workers) == ("us-east-1", "0.0.0.0:8080", 2)
+    assert (settings.db_secret_id, settings.webhook_secret_id) == (
+        "photoshare/db/credentials",
+        "photoshare/webhook/signing-key",
+    )
+    assert (settings.max_upload_bytes, settings.proxy_hops, settings.presigned_url_ttl) == (10485760, 0, 300)
+    assert settings.aws_endpoint_url is None
+    assert settings.dev_database_url is None
+
+
+def test_every_setting_is_read_from_its_variable():
+    settings = Settings.from_environ(
+        {
+            "PHOTOSHARE_BUCKET": "b",
+            "PHOTOSHARE_WORKERS": "4",
+            "PHOTOSHARE_PROXY_HOPS": "1",
+            "PHOTOSHARE_AWS_ENDPOINT_URL": "http://127.0.0.1:5000",
+            "PHOTOSHARE_ACCESS_LOG": "false",
+            "PHOTOSHARE_UPLOAD_IDLE_TIMEOUT": "2.5",
+        }
+    )
+    assert (settings.workers, settings.proxy_hops, settings.access_log) == (4, 1, False)
+    assert (settings.aws_endpoint_url, settings.upload_idle_timeout) == ("http://127.0.0.1:5000", 2.5)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({}, "PHOTOSHARE_BUCKET is not set"),
+        ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_WORKERS": "two"}, "PHOTOSHARE_WORKERS must be a whole number"),
+        ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_MAX_UPLOAD_BYTES": "0"}, "must be greater than zero"),
+        ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_PROXY_HOPS": "-1"}, "PHOTOSHARE_PROXY_HOPS must be a whole number"),
+        ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_ACCESS_LOG": "maybe"}, "must be true or false"),
+        ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_AWS_ENDPOINT_URL": "127.0.0.1:5000"}, "http or https URL"),
+        ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_UPLOAD_PART_BYTES": "1024"}, "at least 5242880"),
+        ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_DEV_DATABASE_URL": "postgres://x"}, "mysql://user:password@"),
+    ],
+)
+def test_a_bad_setting_is_named_with_what_is_expected(environ, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_environ(environ)
+
+
+def test_a_secret_never_shows_its_value():
+    secret = Secret("hunter2-hunter2")
+    old_style = "%s" % (secret,)  # noqa: UP031 - old-style formatting must hide it too
+    for shown in (repr(secret), str(secret), f"{secret}", old_style, repr([secret])):
+        assert "hunter2" not in shown
+    assert secret.reveal() == "hunter2-hunter2"
+    with pytest.raises(TypeError, match="never pickled"):
+        pickle.dumps(secret)
+
+
+def test_the_development_database_url_is_kept_secret():
+    settings = Settings.from_environ(
+        {"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_DEV_DATABASE_URL": "mysql://dev:s%40cret@127.0.0.1:3307/photos"}
+    )
+    assert "s@cret" not in repr(settings)
+    assert "s%40cret" not in repr(settings)
+    credentials = DatabaseCredentials.from_url(settings.dev_database_url)
+    assert (credentials.username, credentials.password.reveal()) == ("dev", "s@cret")
+    assert (credentials.host, credentials.port, credentials.dbname) == ("127.0.0.1", 3307, "photos")
+    assert "s@cret" not in repr(credentials)
+
+
+def test_a_malformed_database_secret_is_refused_without_showing_it(caplog):
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(SecretsUnavailableError) as refused:
+        DatabaseCredentials.from_secret_string("photoshare/db/credentials", '{"password": "p4ssw0rd-value"}')
+    assert "photoshare/db/credentials" in refused.value.message
+    assert "p4ssw0rd-value" not in refused.value.message
+    assert "p4ssw0rd-value" not in caplog.text
