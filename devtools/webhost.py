@@ -52,14 +52,23 @@ def label_of(kind: str, name: str, label: str) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
+def image_id(name: str) -> str | None:
+    result = docker("image", "inspect", "--format", "{{ .Id }}", name)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
 def build_image() -> bool:
     """Build the image unless one built from the same context exists; True if built."""
     wanted = context_digest()
     if label_of("image", IMAGE, INPUTS_LABEL) == wanted:
         return False
+    previous = image_id(IMAGE)
     result = docker("build", "--network", "host", "--label", f"{INPUTS_LABEL}={wanted}", "--tag", IMAGE, str(CONTEXT))
     if result.returncode != 0:
         raise WebHostError(f"docker build of {IMAGE} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+    if previous is not None and previous != image_id(IMAGE):
+        # The superseded image, unless a container (a Molecule instance) still runs it.
+        docker("image", "rm", previous)
     return True
 
 
@@ -70,13 +79,14 @@ def running() -> bool:
 
 def start() -> str:
     """Make the stand-in host run the current image; returns what was done."""
-    built = build_image()
     wanted = context_digest()
     current = label_of("container", CONTAINER, INPUTS_LABEL)
     if current == wanted and running():
         return f"{CONTAINER} already runs"
     if current is not None:
+        # Stopped, or made from an older image: a fresh host, as after a rebuild.
         docker("rm", "--force", CONTAINER)
+    built = build_image()
     result = docker(
         "run",
         "--detach",

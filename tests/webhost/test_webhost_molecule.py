@@ -7,12 +7,13 @@ import subprocess
 
 import pytest
 
-from devtools import localcloud, webhost
+from devtools import localcloud as lc
+from devtools import webhost
 
 pytestmark = pytest.mark.slow
 
-ROLE_DIR = localcloud.ROOT / "roles/webhost"
-ARTIFACTS = localcloud.ROOT / "tests/artifacts/webhost"
+ROLE_DIR = lc.ROOT / "roles/webhost"
+ARTIFACTS = lc.ROOT / "tests/artifacts/webhost"
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +23,18 @@ def instance_image(localcloud):
     return webhost.IMAGE
 
 
+# A cold build of the app image (pip in the image) plus about a dozen playbooks.
+@pytest.mark.timeout(1800)
 def test_the_molecule_scenario_passes(instance_image):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = ARTIFACTS / "molecule-test.log"
-    env = {**os.environ, "ANSIBLE_FORCE_COLOR": "0", "PY_COLORS": "0", "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "ANSIBLE_CONFIG": str(lc.ROOT / "ansible.cfg"),
+        "ANSIBLE_FORCE_COLOR": "0",
+        "PY_COLORS": "0",
+        "NO_COLOR": "1",
+    }
     with log.open("w") as out:
         run = subprocess.run(
             ["molecule", "test"], cwd=ROLE_DIR, stdout=out, stderr=subprocess.STDOUT, env=env, check=False

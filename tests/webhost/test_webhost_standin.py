@@ -5,7 +5,8 @@ import subprocess
 
 import pytest
 
-from devtools import localcloud, webhost
+from devtools import localcloud as lc
+from devtools import webhost
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +39,7 @@ def test_the_host_borrows_the_engine_on_the_host_network(standin):
     assert f"{webhost.DOCKER_SOCKET}:{webhost.DOCKER_SOCKET}" in container["HostConfig"]["Binds"]
     # make down removes it with the rest of the local cloud.
     assert container["Config"]["Labels"][webhost.LOCALCLOUD_LABEL] == "web"
-    assert f"label={webhost.LOCALCLOUD_LABEL}" in localcloud.CONTAINER_FILTERS
+    assert f"label={webhost.LOCALCLOUD_LABEL}" in lc.CONTAINER_FILTERS
 
 
 def test_ansible_reaches_it_through_the_local_inventory(standin):
@@ -46,7 +47,7 @@ def test_ansible_reaches_it_through_the_local_inventory(standin):
         ["ansible", "-i", "inventories/local", "web", "-m", "ansible.builtin.command", "-a", "cat /etc/debian_version"],
         capture_output=True,
         text=True,
-        cwd=localcloud.ROOT,
+        cwd=lc.ROOT,
         check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
