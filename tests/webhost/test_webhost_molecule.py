@@ -4,6 +4,8 @@ release drained and registered again, verify (/readyz on 127.0.0.1), cleanup, de
 
 import os
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,7 @@ pytestmark = pytest.mark.slow
 
 ROLE_DIR = lc.ROOT / "roles/webhost"
 ARTIFACTS = lc.ROOT / "tests/artifacts/webhost"
+VENV_BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +33,8 @@ def test_the_molecule_scenario_passes(instance_image):
     log = ARTIFACTS / "molecule-test.log"
     env = {
         **os.environ,
+        # Molecule runs ansible-playbook from the venv too.
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}",
         "ANSIBLE_CONFIG": str(lc.ROOT / "ansible.cfg"),
         "ANSIBLE_FORCE_COLOR": "0",
         "PY_COLORS": "0",
@@ -37,7 +42,12 @@ def test_the_molecule_scenario_passes(instance_image):
     }
     with log.open("w") as out:
         run = subprocess.run(
-            ["molecule", "test"], cwd=ROLE_DIR, stdout=out, stderr=subprocess.STDOUT, env=env, check=False
+            [str(VENV_BIN / "molecule"), "test"],
+            cwd=ROLE_DIR,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            check=False,
         )
     output = log.read_text()
     assert run.returncode == 0, f"molecule test failed (full log: {log}):\n{output[-6000:]}"

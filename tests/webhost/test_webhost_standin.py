@@ -2,6 +2,8 @@
 
 import json
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -44,7 +46,16 @@ def test_the_host_borrows_the_engine_on_the_host_network(standin):
 
 def test_ansible_reaches_it_through_the_local_inventory(standin):
     run = subprocess.run(
-        ["ansible", "-i", "inventories/local", "web", "-m", "ansible.builtin.command", "-a", "cat /etc/debian_version"],
+        [
+            str(Path(sys.executable).with_name("ansible")),
+            "-i",
+            "inventories/local",
+            "web",
+            "-m",
+            "ansible.builtin.command",
+            "-a",
+            "cat /etc/debian_version",
+        ],
         capture_output=True,
         text=True,
         cwd=lc.ROOT,
