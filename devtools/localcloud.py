@@ -2,7 +2,8 @@
 
 Both listen on 127.0.0.1 with their state under a git-ignored directory. The
 endpoints come from inventories/local/group_vars/all/localcloud.yml, the file
-Ansible reads too. Starting what already runs is a no-op.
+Ansible reads too. Starting what already runs is a no-op. `up` also starts
+the stand-in for the web host's EC2 instance (devtools/webhost.py).
 
     python -m devtools.localcloud up|down|status
 """
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from devtools import webhost
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "inventories/local/group_vars/all/localcloud.yml"
@@ -323,17 +326,25 @@ def status() -> bool:
     mariadb = port_open(cloud.mariadb_host, cloud.mariadb_port)
     print(f"    AWS emulator (moto): {cloud.endpoint_url} {'running' if moto else 'stopped'}")
     print(f"    MariaDB (for RDS):   {cloud.mariadb_host}:{cloud.mariadb_port} {'running' if mariadb else 'stopped'}")
+    if docker_available():
+        print(f"    {webhost.status()}")
     return moto and mariadb
 
 
+def up_with_web_host() -> None:
+    """The services, then the stand-in web host (the suites' fixtures need only the services)."""
+    up()
+    print(f"    {webhost.start()}")
+
+
 def main(argv: list[str]) -> int:
-    commands = {"up": up, "down": down, "status": lambda: None}
+    commands = {"up": up_with_web_host, "down": down, "status": lambda: None}
     if len(argv) != 1 or argv[0] not in commands:
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
         return 2
     try:
         commands[argv[0]]()
-    except LocalCloudError as err:
+    except (LocalCloudError, webhost.WebHostError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     if argv[0] == "down":
