@@ -40,9 +40,11 @@ def run(playbook: str, extra_vars: dict) -> float:
     with tempfile.NamedTemporaryFile("w", suffix=".json") as vars_file:
         json.dump(extra_vars, vars_file)
         vars_file.flush()
+        # The AWS estate (issue 5); the web tier is timed by its own Molecule scenario.
+        command = [str(ANSIBLE_PLAYBOOK), "-i", "inventories/local", playbook, "--limit", "aws_control"]
         start = time.perf_counter()
         proc = subprocess.run(
-            [str(ANSIBLE_PLAYBOOK), "-i", "inventories/local", playbook, "-e", f"@{vars_file.name}"],
+            [*command, "-e", f"@{vars_file.name}"],
             cwd=ROOT,
             capture_output=True,
             text=True,

@@ -12,6 +12,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSIBLE_PLAYBOOK = Path(sys.executable).with_name("ansible-playbook")
+# The AWS estate only: the web tier has its own Molecule suite (tests/webhost)
+# and the whole of site.yml runs in tests/e2e, on the web host stand-in.
+AWS_HOSTS = "aws_control"
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def run_playbook(
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump({"photoshare_aws_endpoint_url": endpoint_url, **extra_vars}, handle)
         vars_file = handle.name
-    args = [str(ANSIBLE_PLAYBOOK), "-i", inventory, playbook, "-e", f"@{vars_file}"]
+    args = [str(ANSIBLE_PLAYBOOK), "-i", inventory, playbook, "--limit", AWS_HOSTS, "-e", f"@{vars_file}"]
     if check:
         args.append("--check")
     env = {
