@@ -27,9 +27,10 @@ setup: ## Install and start what everything else needs (idempotent)
 up: setup lambda ## Build the Lambda, start the local cloud and deploy PhotoShare to it with site.yml
 	@$(PYTHON) -m devtools.localcloud up
 	ansible-playbook -i inventories/local site.yml
-	@echo "==> PhotoShare's local cloud is up:"
+	@echo "==> The local cloud:"
 	@$(PYTHON) -m devtools.localcloud status
-	@echo "    Stop everything with: make down"
+	@echo "==> PhotoShare is up: $$($(PYTHON) -m devtools.localcloud app-url)"
+	@echo "    Stop and remove everything with: make down"
 
 down: ## Stop and remove everything `make up` started
 	@$(PYTHON) -m devtools.localcloud down

@@ -5,7 +5,7 @@ endpoints come from inventories/local/group_vars/all/localcloud.yml, the file
 Ansible reads too. Starting what already runs is a no-op. `up` also starts
 the stand-in for the web host's EC2 instance (devtools/webhost.py).
 
-    python -m devtools.localcloud up|down|status
+    python -m devtools.localcloud up|down|status|app-url
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,7 @@ class LocalCloud:
     access_key_id: str
     secret_access_key: str
     region: str
+    app_url: str
     state_dir: Path
 
     @property
@@ -96,6 +98,7 @@ def load() -> LocalCloud:
         access_key_id=raw["localcloud_access_key_id"],
         secret_access_key=raw["localcloud_secret_access_key"],
         region=raw["localcloud_region"],
+        app_url=raw["localcloud_app_url"],
         state_dir=ROOT / raw["localcloud_state_dir"],
     )
 
@@ -328,7 +331,16 @@ def status() -> bool:
     print(f"    MariaDB (for RDS):   {cloud.mariadb_host}:{cloud.mariadb_port} {'running' if mariadb else 'stopped'}")
     if docker_available():
         print(f"    {webhost.status()}")
+    print(f"    PhotoShare:          {cloud.app_url} {'ready' if app_ready(cloud) else 'not ready'}")
     return moto and mariadb
+
+
+def app_ready(cloud: LocalCloud) -> bool:
+    try:
+        with urllib.request.urlopen(f"{cloud.app_url}/readyz", timeout=5) as response:  # noqa: S310 - our own http URL
+            return response.status == 200
+    except OSError:
+        return False
 
 
 def up_with_web_host() -> None:
@@ -338,7 +350,7 @@ def up_with_web_host() -> None:
 
 
 def main(argv: list[str]) -> int:
-    commands = {"up": up_with_web_host, "down": down, "status": lambda: None}
+    commands = {"up": up_with_web_host, "down": down, "status": lambda: None, "app-url": lambda: print(load().app_url)}
     if len(argv) != 1 or argv[0] not in commands:
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
         return 2
@@ -347,7 +359,7 @@ def main(argv: list[str]) -> int:
     except (LocalCloudError, webhost.WebHostError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    if argv[0] == "down":
+    if argv[0] in ("down", "app-url"):
         return 0
     return 0 if status() else 1
 

@@ -42,6 +42,9 @@ class Deployment:
             "photoshare_db_name": self.db_name,
             "photoshare_db_username": self.db_username,
             "photoshare_lambda_zip": str(self.lambda_zip),
+            # As on AWS: the local cloud turns the TLS-only bucket policy off, since
+            # its emulator speaks plain HTTP; these runs upload nothing, so it stays on.
+            "photoshare_bucket_deny_insecure_transport": True,
         }
 
 
