@@ -10,7 +10,7 @@ PYTHON := $(VENV)/bin/python
 
 # Test suites, fastest first. Each runs on its own, so an empty suite fails
 # (pytest exits 5) instead of passing silently.
-SUITES := localcloud docs lambda app infra webhost
+SUITES := localcloud docs lambda app infra webhost e2e
 
 # The Lambda package's target: runtime python3.12 or newer, architecture x86_64 or arm64.
 LAMBDA_RUNTIME ?= python3.13

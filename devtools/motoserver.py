@@ -9,6 +9,7 @@ behaviour it restores; moto's own code is not modified.
 from __future__ import annotations
 
 import sys
+import threading
 from typing import Any
 
 from moto.awslambda import models as lambda_models
@@ -17,6 +18,7 @@ from moto.kms import models as kms_models
 from moto.rds import models as rds_models
 from moto.rds.exceptions import DBParameterGroupNotFoundError
 from moto.s3 import models as s3_models
+from moto.s3 import notifications as s3_notifications
 from moto.s3 import responses as s3_responses
 from moto.server import main as moto_main
 
@@ -182,7 +184,18 @@ def parameter_group_init(self: rds_models.DBParameterGroup, *args: Any, **kwargs
             self.parameters[name] = dict(default)
 
 
+_invoke_awslambda = s3_notifications._invoke_awslambda
+
+
+def invoke_awslambda_later(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
+    """S3 invokes a bucket's function asynchronously, after the request that stored the object
+    has answered; moto runs the function inside that request, so the writer never sees the
+    object's processing state and its own work races the function differently than on AWS."""
+    threading.Thread(target=_invoke_awslambda, args=(account_id, event_body, fn_arn, region_name), daemon=True).start()
+
+
 def apply_fixes() -> None:
+    s3_notifications._invoke_awslambda = invoke_awslambda_later
     rds_models.DBParameterGroup.__init__ = parameter_group_init
     for name in ("schedule_key_deletion", "cancel_key_deletion", "enable_key", "disable_key"):
         setattr(kms_models.KmsBackend, name, accepting_key_arns(getattr(kms_models.KmsBackend, name)))

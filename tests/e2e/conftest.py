@@ -45,7 +45,7 @@ def deployed() -> str:
     )
     assert run.returncode == 0, (run.stdout + run.stderr)[-8000:]
     assert f"PhotoShare is up: {APP_URL}" in run.stdout
-    assert httpx.get(f"{APP_URL}/readyz", timeout=10).json() == {"status": "ready"}
+    assert httpx.get(f"{APP_URL}/readyz", timeout=10).json()["status"] == "ready"
     return APP_URL
 
 

@@ -31,6 +31,7 @@ class WebhookReceiver:
         self._statuses: deque[int] = deque()
         self._holding = False
         self._release = threading.Event()
+        self._arrived = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._request_handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -38,6 +39,13 @@ class WebhookReceiver:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/api/webhook"
+
+    def wait_for_requests(self, count: int, timeout: float) -> list[ReceivedRequest]:
+        """The first count requests, once they have arrived (S3 runs the function asynchronously)."""
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: len(self.requests) >= count, timeout):
+                raise TimeoutError(f"{len(self.requests)} of {count} webhook request(s) arrived in {timeout:g} s")
+        return self.requests[:count]
 
     def answer(self, *statuses: int) -> None:
         self._statuses.extend(statuses)
@@ -68,7 +76,9 @@ class WebhookReceiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 headers = {name.lower(): value for name, value in self.headers.items()}
-                receiver.requests.append(ReceivedRequest(self.path, headers, body))
+                with receiver._arrived:
+                    receiver.requests.append(ReceivedRequest(self.path, headers, body))
+                    receiver._arrived.notify_all()
                 if receiver._holding:
                     receiver._release.wait(HOLD_LIMIT_SECONDS)
                     self.close_connection = True
