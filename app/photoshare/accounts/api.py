@@ -6,10 +6,19 @@ from quart import request
 from quart_schema import document_response, tag, validate_request, validate_response
 
 from photoshare.accounts import service
-from photoshare.accounts.models import LoginIn, RegisterIn, Session, SessionOut, UserOut
-from photoshare.accounts.web import current_session, ensure_session, forget, issue, session_blueprint
+from photoshare.accounts.models import LoginIn, MeOut, RegisterIn, Session, SessionOut, StorageOut, UserOut
+from photoshare.accounts.web import (
+    current_api_token,
+    current_session,
+    ensure_session,
+    forget,
+    issue,
+    require_user,
+    session_blueprint,
+)
+from photoshare.photos.service import storage_used
 from photoshare.runtime import runtime
-from photoshare.web.errors import ErrorOut
+from photoshare.web.errors import ErrorOut, error_responses
 
 blueprint = session_blueprint("accounts_api", __name__, url_prefix="/api/v1")
 
@@ -28,6 +37,25 @@ def session_out(session: Session) -> SessionOut:
 async def get_session() -> SessionOut:
     """The current session and its CSRF token (an anonymous one is created if there is none)."""
     return session_out(await ensure_session())
+
+
+@blueprint.get("/me")
+@tag(["session"])
+@validate_response(MeOut)
+@error_responses(401)
+async def get_me() -> MeOut:
+    """Who is calling (by session or API token) and how much of the storage quota they use."""
+    user = require_user()
+    rt = runtime()
+    token = current_api_token()
+    return MeOut(
+        user=UserOut(username=user.username, display_name=user.display_name),
+        authenticated_by="token" if token else "session",
+        token_scope=token.scope if token else None,
+        storage=StorageOut(
+            used_bytes=await storage_used(db=rt.db, user=user), quota_bytes=rt.settings.storage_quota_bytes
+        ),
+    )
 
 
 @blueprint.post("/session")

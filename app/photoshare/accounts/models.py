@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -52,3 +53,15 @@ class RegisterIn(BaseModel):
 class LoginIn(BaseModel):
     username: str
     password: str
+
+
+class StorageOut(BaseModel):
+    used_bytes: int = Field(ge=0, description="originals and thumbnails")
+    quota_bytes: int = Field(ge=0, description="PHOTOSHARE_STORAGE_QUOTA_BYTES: an upload beyond it gets 413")
+
+
+class MeOut(BaseModel):
+    user: UserOut
+    authenticated_by: Literal["session", "token"]
+    token_scope: Literal["read", "write"] | None = Field(description="the API token's scope, null for a session")
+    storage: StorageOut

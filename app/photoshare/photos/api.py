@@ -55,6 +55,7 @@ def photo_out(photo: Photo, urls: service.PhotoUrls) -> PhotoOut:
         visibility=photo.visibility,
         created_at=photo.created_at.replace(tzinfo=UTC),
         processed_at=photo.processed_at.replace(tzinfo=UTC) if photo.processed_at else None,
+        like_count=photo.like_count,
         metadata=PhotoMetadataOut(
             width=photo.width,
             height=photo.height,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from quart import Quart, jsonify, make_response, redirect, request, url_for
-from quart_schema import RequestSchemaValidationError
+from quart_schema import RequestSchemaValidationError, document_response
 from werkzeug.exceptions import HTTPException
 
 from photoshare.errors import (
@@ -21,6 +22,7 @@ from photoshare.errors import (
 from photoshare.logs import logger
 from photoshare.web.pages import render_page
 
+F = TypeVar("F", bound=Callable)
 HTTP_ERRORS: dict[int, type[AppError]] = {
     400: InvalidRequestError,
     404: NotFoundError,
@@ -50,7 +52,7 @@ async def error_response(err: AppError) -> Any:
     elif isinstance(err, LoginRequiredError) and request.method == "GET":
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
     else:
-        response = await make_response(await render_page("error.html", error=err))
+        response = await make_response(await render_page(err.page_template, error=err))
     response.status_code = err.status
     response.headers.update(err.headers)
     return response
@@ -89,3 +91,22 @@ def register_error_handlers(app: Quart) -> None:
     async def unexpected_error(err: Exception) -> Any:
         logger.error("unhandled_exception", exc_info=err, extra={"path": request.path})
         return await error_response(AppError())
+
+
+def error_responses(*statuses: int) -> Callable[[F], F]:
+    """Document the ErrorOut shape for each status a route may answer with (OpenAPI, schemathesis)."""
+
+    def decorate(view: F) -> F:
+        for status in statuses:
+            view = document_response(ErrorOut, status)(view)
+        return view
+
+    return decorate
+
+
+class NoContent(BaseModel):
+    """No body: the request succeeded (the OpenAPI provider documents this model as an empty 204)."""
+
+
+def no_content(view: F) -> F:
+    return document_response(NoContent, 204)(view)
