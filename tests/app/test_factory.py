@@ -20,10 +20,32 @@ async def test_the_openapi_document_describes_the_v1_api_only(visitor):
     assert document["info"]["title"] == "PhotoShare API"
     assert set(document["paths"]) == {
         "/api/v1/session",
+        "/api/v1/me",
         "/api/v1/accounts",
         "/api/v1/photos",
         "/api/v1/feed",
         "/api/v1/photos/{public_id}",
+        "/api/v1/photos/{photo_id}/comments",
+        "/api/v1/photos/{photo_id}/like",
+        "/api/v1/comments/{comment_id}",
+        "/api/v1/albums",
+        "/api/v1/albums/{album_id}",
+        "/api/v1/albums/{album_id}/photos",
+        "/api/v1/albums/{album_id}/photos/{photo_id}",
+        "/api/v1/shares",
+        "/api/v1/shares/{share_id}",
+        "/api/v1/shares/revoke-all",
+        "/api/v1/shared/{token}",
+        "/api/v1/shared/{token}/photos",
+        "/api/v1/shared/{token}/photos/{photo_id}",
+        "/api/v1/shared/{token}/unlock",
+        "/api/v1/tokens",
+        "/api/v1/tokens/{token_id}",
+    }
+    assert document["components"]["securitySchemes"]["token"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "psk_...",
     }
     upload = document["paths"]["/api/v1/photos"]["post"]
     assert "multipart/form-data" in upload["requestBody"]["content"]
