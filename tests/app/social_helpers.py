@@ -8,7 +8,9 @@ from stored_state import scalar
 
 
 async def upload(person, visibility: str = "private", seed: int = 0, caption: str = "mine") -> str:
-    reply = await person.upload(sample_images.jpeg(seed=seed), f"IMG_{seed}.jpg", visibility=visibility, caption=caption)
+    reply = await person.upload(
+        sample_images.jpeg(seed=seed), f"IMG_{seed}.jpg", visibility=visibility, caption=caption
+    )
     assert reply.status == 201, reply.body
     return reply.json()["id"]
 
@@ -19,7 +21,9 @@ async def process(person, database, s3_client, bucket: str, webhook_key: bytes, 
     report = report_for(bucket, key)
     write_thumbnails(s3_client, bucket, report)
     body = encode(report)
-    reply = await person.request("POST", "/api/webhook", csrf=False, data=body, headers=signed_headers(webhook_key, body))
+    reply = await person.request(
+        "POST", "/api/webhook", csrf=False, data=body, headers=signed_headers(webhook_key, body)
+    )
     assert reply.status == 200, reply.body
     return report
 

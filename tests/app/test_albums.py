@@ -26,8 +26,14 @@ async def test_albums_are_made_renamed_filled_and_paged_newest_first(people, cle
     assert [p["id"] for p in second["items"]] == photos[::-1][24:] and second["next_cursor"] is None
     again = await alice.request("PUT", f"/api/v1/albums/{album_id}/photos/{photos[0]}")
     assert again.status == 204
-    renamed = await alice.request("PATCH", f"/api/v1/albums/{album_id}", json={"title": "Summer", "cover_photo_id": photos[3]})
-    assert (renamed.json()["title"], renamed.json()["cover"]["id"], renamed.json()["photo_count"]) == ("Summer", photos[3], 26)
+    renamed = await alice.request(
+        "PATCH", f"/api/v1/albums/{album_id}", json={"title": "Summer", "cover_photo_id": photos[3]}
+    )
+    assert (renamed.json()["title"], renamed.json()["cover"]["id"], renamed.json()["photo_count"]) == (
+        "Summer",
+        photos[3],
+        26,
+    )
     page = (await alice.get(f"/albums/{album_id}")).text
     assert "Summer" in page and f"?cursor={first['next_cursor']}" in page
     reset = await alice.request("PATCH", f"/api/v1/albums/{album_id}", json={"cover_photo_id": ""})

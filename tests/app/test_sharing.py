@@ -91,8 +91,11 @@ async def test_revoked_and_expired_links_answer_410_with_a_friendly_page(people,
     revoked, expired, unknown = await share(alice, photo_id=photo_id), await share(alice, photo_id=photo_id), "x" * 43
     expired_link = await share(alice, photo_id=photo_id, expires_in_seconds=3600)
     assert expired_link["expires_at"] is not None
-    execute(clean_database, "UPDATE share_links SET expires_at = UTC_TIMESTAMP() - INTERVAL 1 SECOND WHERE id = %s",
-            expired_link["id"])
+    execute(
+        clean_database,
+        "UPDATE share_links SET expires_at = UTC_TIMESTAMP() - INTERVAL 1 SECOND WHERE id = %s",
+        expired_link["id"],
+    )
     reply = await alice.request("DELETE", f"/api/v1/shares/{revoked['id']}")
     assert (reply.status, reply.json()["state"]) == (200, "revoked")
     for link, code in ((revoked, "share_revoked"), (expired_link, "share_expired")):
@@ -164,7 +167,9 @@ async def test_wrong_passwords_are_throttled_per_link(people, clean_database, vi
     reply = await patient.request("POST", f"/api/v1/shared/{token}/unlock", json={"password": "open sesame"})
     assert reply.status == 429
     execute(clean_database, "DELETE FROM login_failures")  # the window passed
-    assert (await patient.request("POST", f"/api/v1/shared/{token}/unlock", json={"password": "open sesame"})).status == 204
+    assert (
+        await patient.request("POST", f"/api/v1/shared/{token}/unlock", json={"password": "open sesame"})
+    ).status == 204
 
 
 async def test_only_the_owner_shares_and_links_die_with_their_photo(people, clean_database):
@@ -193,7 +198,9 @@ async def test_the_owner_makes_links_from_the_pages_and_sees_them_listed(people,
     photo_page = (await alice.get(f"/photos/{photo_id}")).text
     assert 'action="/shares"' in photo_page and "Allow download of the original" in photo_page
     made = await alice.request(
-        "POST", "/shares", form={"photo_id": photo_id, "expires_in_seconds": "86400", "password": "", "allow_download": "on"}
+        "POST",
+        "/shares",
+        form={"photo_id": photo_id, "expires_in_seconds": "86400", "password": "", "allow_download": "on"},
     )
     assert made.status == 201
     url = re.search(r'value="(http://[^"]+/s/[^"]+)"', made.text).group(1)

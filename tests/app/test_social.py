@@ -19,7 +19,9 @@ async def people(visitor):
 async def test_comments_are_plain_text_escaped_and_oldest_first(people, clean_database):
     alice, bob, _, anonymous = people
     photo_id = await upload(alice, "unlisted")
-    first = await bob.request("POST", f"/api/v1/photos/{photo_id}/comments", json={"body": "<b>nice</b> & <script>x</script>"})
+    first = await bob.request(
+        "POST", f"/api/v1/photos/{photo_id}/comments", json={"body": "<b>nice</b> & <script>x</script>"}
+    )
     assert first.status == 201
     assert first.json()["body"] == "<b>nice</b> & <script>x</script>"  # stored as typed: JSON is not HTML
     await alice.request("POST", f"/photos/{photo_id}/comments", form={"body": "thanks\nBob"})
@@ -72,7 +74,9 @@ async def test_the_author_or_the_photo_owner_deletes_a_comment(people, clean_dat
     photo_id = await upload(alice, "public")
     ids = []
     for person in (bob, bob, carol):
-        ids.append((await person.request("POST", f"/api/v1/photos/{photo_id}/comments", json={"body": "hi"})).json()["id"])
+        ids.append(
+            (await person.request("POST", f"/api/v1/photos/{photo_id}/comments", json={"body": "hi"})).json()["id"]
+        )
     refused = await carol.request("DELETE", f"/api/v1/comments/{ids[0]}")
     assert (refused.status, refused.error_code) == (403, "not_comment_author")
     assert (await bob.request("DELETE", f"/api/v1/comments/{ids[0]}")).status == 204

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from quart import request
-from quart_schema import document_response, tag, validate_request, validate_response
+from quart_schema import tag, validate_request, validate_response
 
 from photoshare.accounts import service
 from photoshare.accounts.models import LoginIn, MeOut, RegisterIn, Session, SessionOut, StorageOut, UserOut
@@ -18,7 +18,7 @@ from photoshare.accounts.web import (
 )
 from photoshare.photos.service import storage_used
 from photoshare.runtime import runtime
-from photoshare.web.errors import ErrorOut, error_responses
+from photoshare.web.errors import error_responses, no_content
 
 blueprint = session_blueprint("accounts_api", __name__, url_prefix="/api/v1")
 
@@ -62,8 +62,7 @@ async def get_me() -> MeOut:
 @tag(["session"])
 @validate_request(LoginIn)
 @validate_response(SessionOut)
-@document_response(ErrorOut, 401)
-@document_response(ErrorOut, 429)
+@error_responses(400, 401, 403, 429)
 async def log_in(data: LoginIn) -> SessionOut:
     """Log in; the session cookie is replaced by a new one."""
     rt = runtime()
@@ -82,6 +81,8 @@ async def log_in(data: LoginIn) -> SessionOut:
 
 @blueprint.delete("/session")
 @tag(["session"])
+@no_content
+@error_responses(403)
 async def log_out():
     """Log out: the session is deleted on the server."""
     session = current_session()
@@ -95,8 +96,7 @@ async def log_out():
 @tag(["session"])
 @validate_request(RegisterIn)
 @validate_response(SessionOut, 201)
-@document_response(ErrorOut, 400)
-@document_response(ErrorOut, 409)
+@error_responses(400, 403, 409)
 async def register(data: RegisterIn) -> tuple[SessionOut, int]:
     """Create an account and log in as it."""
     rt = runtime()

@@ -77,6 +77,11 @@ def register_error_handlers(app: Quart) -> None:
             InvalidRequestError("The request body or query does not match the schema.", errors=details)
         )
 
+    @app.errorhandler(UnicodeDecodeError)
+    async def undecodable_body(err: UnicodeDecodeError) -> Any:
+        # Quart decodes a JSON body as UTF-8 before parsing it, and lets the error through.
+        return await error_response(InvalidRequestError("The request body is not UTF-8 text. Send UTF-8 JSON."))
+
     @app.errorhandler(HTTPException)
     async def http_error(err: HTTPException) -> Any:
         error_class = HTTP_ERRORS.get(err.code or 500)
