@@ -4,6 +4,7 @@ bodies that match the documented schemas. Bounded and derandomized, so it is the
 
 import httpx
 import pytest
+import sample_images
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -14,8 +15,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 from servers import AppServer, app_environment, http_visitor
-
-import sample_images
 
 EXAMPLES_PER_OPERATION = 15
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -47,7 +47,9 @@ async def test_originals_and_thumbnails_count_and_deleting_gives_the_room_back(
     assert me["authenticated_by"] == "session"
     for page in ("/photos", "/upload"):
         html = (await alice.get(page)).text
-        assert "Storage:" in html and "97.7 KiB" in html and f'max="{QUOTA}"' in html
+        assert "Storage:" in html
+        assert "97.7 KiB" in html
+        assert f'max="{QUOTA}"' in html
     assert (await alice.request("DELETE", f"/api/v1/photos/{photo_id}")).status == 204
     assert used(clean_database) == 0
 
@@ -59,7 +61,8 @@ async def test_an_upload_over_the_quota_is_refused_before_it_is_read(alice, clea
     assert reply.json()["error"]["free_bytes"] == QUOTA
     assert nothing_stored(clean_database, s3_client, empty_bucket)
     page = await alice.upload(sample_images.padded_jpeg(QUOTA + 70_000), path="/upload")
-    assert page.status == 413 and "nothing was stored" in page.text
+    assert page.status == 413
+    assert "nothing was stored" in page.text
 
 
 async def test_an_upload_is_cut_off_when_its_bytes_pass_the_quota(alice, clean_database, s3_client, empty_bucket):

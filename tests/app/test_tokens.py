@@ -30,7 +30,9 @@ def bearer(token: str) -> dict[str, str]:
 async def test_a_token_is_shown_once_and_only_its_hash_is_stored(alice, clean_database):
     made = await make_token(alice, "read", "backup")
     token = made["token"]
-    assert token.startswith("psk_") and len(token) >= 40 and made["token_hint"] == token[:8]
+    assert token.startswith("psk_")
+    assert len(token) >= 40
+    assert made["token_hint"] == token[:8]
     stored = scalar(clean_database, "SELECT token_hash FROM api_tokens")
     assert stored == hashlib.sha256(token.encode()).digest()
     assert scalar(clean_database, "SELECT COUNT(*) FROM api_tokens WHERE token_hint = %s", token[:8]) == 1
@@ -113,7 +115,9 @@ async def test_the_tokens_page_creates_shows_once_and_revokes(alice, clean_datab
     token = re.search(r'value="(psk_[^"]+)"', made.text).group(1)
     assert "shown this once" in made.text
     listing = (await alice.get("/tokens")).text
-    assert "laptop" in listing and token[:8] in listing and token not in listing
+    assert "laptop" in listing
+    assert token[:8] in listing
+    assert token not in listing
     (record,) = (await alice.get("/api/v1/tokens")).json()["items"]
     revoked = await alice.request("POST", f"/tokens/{record['id']}/revoke", form={})
     assert revoked.status == 303
