@@ -127,3 +127,19 @@ async def test_pages_render_for_everyone(visitor):
         reply = await alice.get(path)
         assert reply.status == 200, path
         assert "Log out alice" in reply.text
+
+
+async def test_the_api_docs_page_describes_every_operation_without_a_script(visitor):
+    person = visitor()
+    document = (await person.get("/api/v1/openapi.json")).json()
+    reply = await person.get("/api/v1/docs")
+    assert reply.status == 200
+    assert "<script" not in reply.text  # it works offline and under the strict CSP
+    assert "script-src 'self'" in reply.headers["Content-Security-Policy"]
+    for path, item in document["paths"].items():
+        for method in item:
+            assert f'<span class="method">{method}</span><code>{path}</code>' in reply.text, (method, path)
+    assert 'id="schema-PhotoOut"' in reply.text
+    assert 'id="schema-SharedPhotoOut"' in reply.text
+    assert "Authorization: Bearer" in reply.text
+    assert "/api/v1/docs" not in document["paths"]

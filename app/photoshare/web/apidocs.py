@@ -37,6 +37,8 @@ def type_label(schema: dict[str, Any]) -> str:
     if "const" in schema:
         return json.dumps(schema["const"])
     kind = schema.get("type", "any")
+    if kind == "object" and "title" in schema:  # a body model quart-schema put inline
+        return schema["title"]
     if kind == "array":
         return f"list of {type_label(schema.get('items', {}))}"
     if schema.get("format"):
@@ -83,9 +85,25 @@ def operations(document: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(found, key=lambda op: (op["tag"], op["path"], METHODS.index(op["method"])))
 
 
+def inline_bodies(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The request and response models quart-schema writes inline (only nested ones are components)."""
+    found = {}
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            contents = [operation.get("requestBody", {}).get("content", {})]
+            contents += [response.get("content", {}) for response in operation.get("responses", {}).values()]
+            for content in contents:
+                for spec in content.values():
+                    schema = spec.get("schema", {})
+                    if schema.get("type") == "object" and "title" in schema:
+                        found[schema["title"]] = schema
+    return found
+
+
 def schemas(document: dict[str, Any]) -> list[dict[str, Any]]:
     found = []
-    for name, schema in sorted(document.get("components", {}).get("schemas", {}).items()):
+    named = inline_bodies(document) | document.get("components", {}).get("schemas", {})
+    for name, schema in sorted(named.items()):
         required = set(schema.get("required", []))
         found.append(
             {
