@@ -60,7 +60,7 @@ async def find_live_session(
 ) -> Session | None:
     await cur.execute(
         "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.username, u.display_name,"
-        " UTC_TIMESTAMP(6) AS now"
+        " u.storage_used_bytes, UTC_TIMESTAMP(6) AS now"
         " FROM sessions s LEFT JOIN users u ON u.id = s.user_id"
         " WHERE s.token_hash = %s"
         " AND s.last_seen_at > UTC_TIMESTAMP(6) - INTERVAL %s SECOND"
@@ -71,7 +71,15 @@ async def find_live_session(
     if row is None:
         return None
     user = User(row["user_id"], row["username"], row["display_name"]) if row["user_id"] is not None else None
-    return Session(token_hash, user, row["csrf_token"], row["created_at"], row["last_seen_at"], row["now"])
+    return Session(
+        token_hash,
+        user,
+        row["csrf_token"],
+        row["created_at"],
+        row["last_seen_at"],
+        row["now"],
+        int(row["storage_used_bytes"] or 0),
+    )
 
 
 async def touch_session(cur: Cursor, *, token_hash: bytes) -> None:

@@ -24,6 +24,7 @@ class Session:
     created_at: datetime
     last_seen_at: datetime
     now: datetime  # the database's clock when the session was read
+    storage_used_bytes: int = 0  # the user's, read with the session so that pages need no query for it
 
 
 @dataclass(frozen=True)

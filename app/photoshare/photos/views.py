@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from quart import redirect, request, url_for
 
-from photoshare.accounts.web import csrf_checked_in_view, current_user, ensure_session, require_user, session_blueprint
+from photoshare.accounts.web import (
+    csrf_checked_in_view,
+    current_session,
+    current_user,
+    ensure_session,
+    require_user,
+    session_blueprint,
+)
 from photoshare.albums import service as albums_service
 from photoshare.errors import InvalidRequestError, PhotoNotFoundError
 from photoshare.photos import service
@@ -34,28 +41,26 @@ async def my_photos():
     rt = runtime()
     page = await service.my_photos(db=rt.db, owner=user, cursor=request.args.get("cursor"))
     cards = gallery_cards(page, await service.page_urls(rt.storage, page), show_visibility=True)
-    used = await service.storage_used(db=rt.db, user=user)
     return await render_page(
         "gallery.html",
         title="My photos",
         page=page,
         cards=cards,
         mine=True,
-        storage={"used": used, "quota": rt.settings.storage_quota_bytes},
+        storage={"used": current_session().storage_used_bytes, "quota": rt.settings.storage_quota_bytes},
     )
 
 
 @blueprint.get("/upload")
 async def upload_page():
-    user = require_user()
-    await ensure_session()
+    require_user()
+    session = await ensure_session()
     rt = runtime()
-    used = await service.storage_used(db=rt.db, user=user)
     return await render_page(
         "upload.html",
         max_upload_bytes=rt.settings.max_upload_bytes,
         caption_max=CAPTION_MAX_CHARS,
-        storage={"used": used, "quota": rt.settings.storage_quota_bytes},
+        storage={"used": session.storage_used_bytes, "quota": rt.settings.storage_quota_bytes},
     )
 
 
