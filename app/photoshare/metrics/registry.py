@@ -55,10 +55,21 @@ DB_CONNECTIONS_MAX = Gauge(
 )
 
 
+# The labelled children per (route, method, status), looked up once: labels() validates and locks on
+# every call, and this runs on every request. Bounded: routes and methods are fixed sets.
+_request_children: dict[tuple[str, str, int], tuple] = {}
+
+
 def observe_request(*, route: str, method: str, status: int, seconds: float) -> None:
-    labels = (route, method, str(status))
-    REQUESTS.labels(*labels).inc()
-    REQUEST_SECONDS.labels(*labels).observe(seconds)
+    children = _request_children.get((route, method, status))
+    if children is None:
+        labels = (route, method, str(status))
+        children = _request_children[route, method, status] = (
+            REQUESTS.labels(*labels),
+            REQUEST_SECONDS.labels(*labels),
+        )
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 def exposition() -> bytes:
