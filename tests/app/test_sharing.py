@@ -2,6 +2,7 @@
 downloads, view counts, revoking one or all, the owner's page, the friendly 404/410 pages, and
 what a viewer never sees."""
 
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -230,3 +231,15 @@ async def test_the_owner_makes_links_from_the_pages_and_sees_them_listed(people,
     revoke = await alice.request("POST", f"/shares/{link['id']}/revoke", form={})
     assert revoke.status == 303
     assert (await stranger.get(urlsplit(url).path)).status == 410
+
+
+async def test_logs_keep_only_the_first_characters_of_a_share_token(people, clean_database, caplog):
+    alice, _, stranger = people
+    token = token_of(await share(alice, photo_id=await upload(alice)))
+    caplog.set_level(logging.INFO, logger="photoshare")
+    caplog.clear()
+    await stranger.get(f"/s/{token}")
+    await stranger.get(f"/api/v1/shared/{token}/photos")
+    paths = [record.path for record in caplog.records if record.getMessage() == "request"]
+    assert paths == [f"/s/{token[:6]}…", f"/api/v1/shared/{token[:6]}…/photos"]
+    assert token not in caplog.text

@@ -18,7 +18,7 @@ from typing import Any
 
 from quart import request
 
-from photoshare.logs import logger, request_id
+from photoshare.logs import loggable_path, logger, request_id
 from photoshare.metrics.registry import observe_request
 
 # The route template the request matched, filled in by record_route() (Quart runs the view in a
@@ -79,7 +79,7 @@ class RequestContextMiddleware:
                     "request",
                     extra={
                         "method": scope["method"],
-                        "path": scope["path"],
+                        "path": loggable_path(scope["path"]),
                         "status": status,
                         "bytes": size,
                         "duration_ms": round(elapsed * 1000, 2),

@@ -19,7 +19,7 @@ from photoshare.errors import (
     PayloadTooLargeError,
     ServiceUnavailableError,
 )
-from photoshare.logs import logger
+from photoshare.logs import loggable_path, logger
 from photoshare.web.pages import render_page
 
 F = TypeVar("F", bound=Callable)
@@ -62,7 +62,9 @@ def register_error_handlers(app: Quart) -> None:
     @app.errorhandler(AppError)
     async def app_error(err: AppError) -> Any:
         if isinstance(err, ServiceUnavailableError):
-            logger.warning("dependency_unavailable", extra={"dependency": err.dependency, "path": request.path})
+            logger.warning(
+                "dependency_unavailable", extra={"dependency": err.dependency, "path": loggable_path(request.path)}
+            )
         return await error_response(err)
 
     @app.errorhandler(RequestSchemaValidationError)
@@ -94,7 +96,7 @@ def register_error_handlers(app: Quart) -> None:
 
     @app.errorhandler(Exception)
     async def unexpected_error(err: Exception) -> Any:
-        logger.error("unhandled_exception", exc_info=err, extra={"path": request.path})
+        logger.error("unhandled_exception", exc_info=err, extra={"path": loggable_path(request.path)})
         return await error_response(AppError())
 
 
