@@ -16,9 +16,13 @@ from photoshare.accounts import api as accounts_api
 from photoshare.accounts import views as accounts_views
 from photoshare.accounts.passwords import Passwords
 from photoshare.accounts.web import current_session
+from photoshare.albums import api as albums_api
+from photoshare.albums import views as albums_views
 from photoshare.aws import open_clients, read_secret_string
 from photoshare.database import Database, DatabaseCredentials
 from photoshare.logs import configure_logging, log
+from photoshare.metrics import views as metrics_views
+from photoshare.metrics.registry import forget_dead_workers
 from photoshare.ops import janitor
 from photoshare.ops import views as ops_views
 from photoshare.photos import api as photos_api
@@ -27,9 +31,17 @@ from photoshare.photos.streamed import STREAMED_ROUTES
 from photoshare.photos.views_paths import photo_href
 from photoshare.runtime import Runtime
 from photoshare.settings import Settings
+from photoshare.sharing import api as sharing_api
+from photoshare.sharing import views as sharing_views
+from photoshare.sharing.models import EXPIRY_CHOICES
+from photoshare.social import api as social_api
+from photoshare.social import views as social_views
 from photoshare.storage import PhotoStorage
-from photoshare.web.context import RequestContextMiddleware
-from photoshare.web.errors import register_error_handlers
+from photoshare.tokens import api as tokens_api
+from photoshare.tokens import views as tokens_views
+from photoshare.web import apidocs
+from photoshare.web.context import RequestContextMiddleware, record_route
+from photoshare.web.errors import NoContent, register_error_handlers
 from photoshare.web.security import add_security_headers
 from photoshare.web.streaming import StreamedBodyMiddleware
 from photoshare.webhook import views as webhook_views
@@ -41,10 +53,15 @@ MAX_BODY_BYTES = 64 * 1024
 
 
 class ApiOnlyOpenAPIProvider(OpenAPIProvider):
-    """The OpenAPI document describes /api/v1 only, not the pages."""
+    """The OpenAPI document describes /api/v1 only, not the pages; a NoContent response has no body."""
 
     def generate_rules(self):
         return (rule for rule in super().generate_rules() if rule.rule.startswith(API_PREFIX))
+
+    def build_response_object(self, model, headers_model):
+        if model is NoContent:
+            return {"description": "done; no body"}, {}
+        return super().build_response_object(model, headers_model)
 
 
 def create_app(settings: Settings | None = None) -> Quart:
@@ -63,10 +80,30 @@ def create_app(settings: Settings | None = None) -> Quart:
         security_schemes={
             "session": {"type": "apiKey", "in_": "cookie", "name": "__Host-photoshare_session"},
             "csrf": {"type": "apiKey", "in_": "header", "name": "X-CSRF-Token"},
+            "token": {"type": "http", "scheme": "bearer", "bearer_format": "psk_..."},
         },
+        security=[{"session": [], "csrf": []}, {"token": []}],
         openapi_provider_class=ApiOnlyOpenAPIProvider,
     )
-    for module in (ops_views, webhook_views, accounts_views, accounts_api, photos_views, photos_api):
+    app.before_request(record_route)
+    for module in (
+        ops_views,
+        metrics_views,
+        webhook_views,
+        accounts_views,
+        accounts_api,
+        photos_views,
+        photos_api,
+        albums_views,
+        albums_api,
+        social_views,
+        social_api,
+        sharing_views,
+        sharing_api,
+        tokens_views,
+        tokens_api,
+        apidocs,
+    ):
         app.register_blueprint(module.blueprint)
     register_error_handlers(app)
     app.after_request(add_security_headers)
@@ -106,6 +143,7 @@ async def serving(app: Quart):
         )
         stack.push_async_callback(rt.db.close)
         await rt.db.start()
+        forget_dead_workers()
         sweeper = asyncio.create_task(janitor.run_forever(rt))
         log("app_serving", bucket=settings.bucket, version=__version__)
         try:
@@ -120,6 +158,9 @@ NAV_ENDPOINTS = (
     "photos.feed",
     "photos.my_photos",
     "photos.upload_page",
+    "albums.albums_page",
+    "sharing.links_page",
+    "tokens.tokens_list",
     "accounts.login",
     "accounts.register",
     "accounts.logout",
@@ -141,6 +182,7 @@ async def template_context() -> dict:
         "user": session.user if session else None,
         "photo_href": photo_href,
         "links": links,
+        "expiry_choices": EXPIRY_CHOICES,
     }
 
 

@@ -25,6 +25,7 @@ from asyncmy.errors import IntegrityError, InterfaceError, OperationalError
 
 from photoshare.errors import AppError, DatabaseUnavailableError, SecretsUnavailableError
 from photoshare.logs import log
+from photoshare.metrics import registry as metrics
 from photoshare.settings import Secret
 
 ACCESS_DENIED = 1045
@@ -141,6 +142,8 @@ class Database:
                 raise self._unavailable(err) from None
         except (TimeoutError, OSError) as err:
             raise self._unavailable(err) from None
+        metrics.DB_CONNECTIONS_IN_USE.inc()
+        metrics.DB_CONNECTIONS_OPEN.set(pool.size)
         try:
             yield conn
         except BaseException as err:
@@ -153,6 +156,7 @@ class Database:
             raise
         finally:
             pool.release(conn)
+            metrics.DB_CONNECTIONS_IN_USE.dec()
 
     async def _acquire_or_unavailable(self, pool: asyncmy.Pool) -> asyncmy.Connection:
         try:
@@ -181,6 +185,7 @@ class Database:
                         raise self._unavailable(retry_err) from None
                 except (TimeoutError, OSError) as err:
                     raise self._unavailable(err) from None
+                metrics.DB_CONNECTIONS_MAX.set(self._pool_size)
                 log("database_pool_opened", host=self._credentials.host, dbname=self._credentials.dbname)
             return self._pool
 

@@ -15,11 +15,13 @@ class AppError(Exception):
     status = 500
     code = "internal_error"
     message = "Something went wrong on our side. Try again; if it keeps happening, tell the operators."
+    default_headers: dict[str, str] = {}  # noqa: RUF012 - read only
+    page_template = "error.html"  # what a person sees instead of the JSON
 
     def __init__(self, message: str | None = None, *, headers: dict[str, str] | None = None, **details: Any) -> None:
         super().__init__(message or self.message)
         self.message = message or self.message
-        self.headers = headers or {}
+        self.headers = {**self.default_headers, **(headers or {})}
         self.details = details
 
 
@@ -79,6 +81,53 @@ class NotOwnerError(AppError):
     message = "Only the photo's owner can change or delete it."
 
 
+class InvalidTokenError(AppError):
+    status = 401
+    code = "invalid_token"
+    message = "The API token is unknown or was revoked. Create a new one on the API tokens page."
+    # RFC 6750: a client learns from the header which scheme to use.
+    default_headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}  # noqa: RUF012 - read only
+
+
+class SharePasswordRequiredError(AppError):
+    status = 401
+    code = "share_password_required"
+    message = "This link is protected by a password. Enter the password the owner gave you."
+
+
+class WrongSharePasswordError(AppError):
+    status = 401
+    code = "wrong_share_password"
+    message = "That is not the link's password. Check it with the person who shared the link."
+
+
+class InsufficientScopeError(AppError):
+    status = 403
+    code = "insufficient_scope"
+    message = "This API token may only read. Create a token with the write scope to change anything."
+
+
+class SessionRequiredError(AppError):
+    status = 403
+    code = "session_required"
+    message = "Manage API tokens while logged in with your password, not with an API token."
+
+
+class NotCommentAuthorError(AppError):
+    status = 403
+    code = "not_comment_author"
+    message = "Only the comment's author or the photo's owner can delete it."
+
+
+class MetricsForbiddenError(AppError):
+    status = 403
+    code = "metrics_forbidden"
+    message = (
+        "Metrics are served only to the networks in PHOTOSHARE_METRICS_ALLOWED_NETWORKS"
+        " or with the token whose SHA-256 is PHOTOSHARE_METRICS_TOKEN_SHA256."
+    )
+
+
 class NotFoundError(AppError):
     status = 404
     code = "not_found"
@@ -93,6 +142,49 @@ class PhotoNotFoundError(NotFoundError):
 class UnknownPhotoError(NotFoundError):
     code = "unknown_photo"
     message = "No photo has this key: it was deleted, or it is not one of ours."
+
+
+class AlbumNotFoundError(NotFoundError):
+    code = "album_not_found"
+    message = "There is no such album, or it is not yours."
+
+
+class CommentNotFoundError(NotFoundError):
+    code = "comment_not_found"
+    message = "There is no such comment, or it is not on a photo you can see."
+
+
+class ShareNotFoundError(NotFoundError):
+    code = "share_not_found"
+    page_template = "share_gone.html"
+    message = "There is no such share link. Check that you copied the whole address."
+
+
+class ShareLinkNotFoundError(NotFoundError):
+    code = "share_link_not_found"
+    message = "You have no share link with this id."
+
+
+class ApiTokenNotFoundError(NotFoundError):
+    code = "api_token_not_found"
+    message = "You have no API token with this id."
+
+
+class ShareGoneError(AppError):
+    status = 410
+    code = "share_gone"
+    page_template = "share_gone.html"
+    message = "This share link no longer works. Ask the person who shared it for a new link."
+
+
+class ShareRevokedError(ShareGoneError):
+    code = "share_revoked"
+    message = "The owner has revoked this share link. Ask them for a new link if you still need it."
+
+
+class ShareExpiredError(ShareGoneError):
+    code = "share_expired"
+    message = "This share link has expired. Ask the person who shared it for a new link."
 
 
 class MethodNotAllowedError(AppError):
@@ -125,6 +217,11 @@ class PayloadTooLargeError(AppError):
     message = "The request is too large."
 
 
+class QuotaExceededError(PayloadTooLargeError):
+    code = "quota_exceeded"
+    message = "This upload would take you over your storage quota. Delete some photos to make room."
+
+
 class UnsupportedTypeError(AppError):
     status = 415
     code = "unsupported_type"
@@ -134,6 +231,11 @@ class TooManyAttemptsError(AppError):
     status = 429
     code = "too_many_attempts"
     message = "Too many failed log-ins. Wait a few minutes and try again."
+
+
+class TooManyShareAttemptsError(TooManyAttemptsError):
+    code = "too_many_share_attempts"
+    message = "Too many wrong passwords for this link. Wait a few minutes and try again."
 
 
 class ServiceUnavailableError(AppError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import re
 import sys
 
 from pythonjsonlogger.json import JsonFormatter
@@ -15,6 +16,13 @@ from pythonjsonlogger.json import JsonFormatter
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 logger = logging.getLogger("photoshare")
+# A share link's token is the credential itself: logs keep only its first characters.
+SHARE_TOKEN_IN_PATH = re.compile(r"^(/s/|/api/v1/shared/)([A-Za-z0-9_-]{6})[^/]*")
+
+
+def loggable_path(path: str) -> str:
+    """The request path for a log line, with any share token cut to the hint the owner's page shows."""
+    return SHARE_TOKEN_IN_PATH.sub(r"\1\2…", path)
 
 
 class RequestIdFilter(logging.Filter):

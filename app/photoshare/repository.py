@@ -11,7 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from photoshare.accounts.models import Session, User
+from photoshare.albums.models import Album
 from photoshare.photos.models import Photo, Thumbnail
+from photoshare.sharing.models import ShareLink
+from photoshare.social.models import Comment
+from photoshare.tokens.models import ApiToken
 
 Cursor = Any  # an asyncmy DictCursor
 
@@ -56,7 +60,7 @@ async def find_live_session(
 ) -> Session | None:
     await cur.execute(
         "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.username, u.display_name,"
-        " UTC_TIMESTAMP(6) AS now"
+        " u.storage_used_bytes, UTC_TIMESTAMP(6) AS now"
         " FROM sessions s LEFT JOIN users u ON u.id = s.user_id"
         " WHERE s.token_hash = %s"
         " AND s.last_seen_at > UTC_TIMESTAMP(6) - INTERVAL %s SECOND"
@@ -67,7 +71,15 @@ async def find_live_session(
     if row is None:
         return None
     user = User(row["user_id"], row["username"], row["display_name"]) if row["user_id"] is not None else None
-    return Session(token_hash, user, row["csrf_token"], row["created_at"], row["last_seen_at"], row["now"])
+    return Session(
+        token_hash,
+        user,
+        row["csrf_token"],
+        row["created_at"],
+        row["last_seen_at"],
+        row["now"],
+        int(row["storage_used_bytes"] or 0),
+    )
 
 
 async def touch_session(cur: Cursor, *, token_hash: bytes) -> None:
@@ -132,7 +144,7 @@ PHOTO_COLUMNS = (
     "p.id, p.public_id, p.owner_id, u.username AS owner_username, p.uploader_display_name, p.caption,"
     " p.original_filename, p.object_key, p.size_bytes, p.content_type, p.sha256, p.status, p.failure_reason,"
     " p.visibility, p.width, p.height, p.orientation, p.taken_at, p.camera_make, p.camera_model,"
-    " p.created_at, p.processed_at"
+    " p.created_at, p.processed_at, p.like_count"
 )
 GALLERY_COLUMNS = (
     PHOTO_COLUMNS + ", t.object_key AS thumb_key, t.content_type AS thumb_type, t.width AS thumb_width,"
@@ -176,6 +188,7 @@ def photo_from_row(row: dict, thumbnails: dict[int, Thumbnail] | None = None) ->
         row["camera_model"],
         row["created_at"],
         row["processed_at"],
+        row["like_count"],
         thumbnails or {},
     )
 
@@ -215,11 +228,31 @@ async def describe_uploading_photo(
     )
 
 
-async def mark_photo_stored(cur: Cursor, *, photo_id: int) -> None:
+async def mark_photo_stored(cur: Cursor, *, photo_id: int, owner_id: int, quota_bytes: int) -> bool:
+    """Make the upload visible and count its bytes (with any thumbnails already reported) against the
+    owner's quota, in the caller's transaction; False, changing nothing, if that would exceed the quota."""
     await cur.execute(
         "UPDATE photos SET state = 'stored', multipart_upload_id = NULL WHERE id = %s AND state = 'uploading'",
         (photo_id,),
     )
+    # After the UPDATE holds the row lock, so a report applied meanwhile is counted here.
+    taken = await photo_storage_bytes(cur, photo_id=photo_id)
+    await cur.execute(
+        "UPDATE users SET storage_used_bytes = storage_used_bytes + %s WHERE id = %s AND storage_used_bytes + %s <= %s",
+        (taken, owner_id, taken, quota_bytes),
+    )
+    return cur.rowcount == 1
+
+
+async def photo_storage_bytes(cur: Cursor, *, photo_id: int) -> int:
+    """The bytes a photo takes: its original and its thumbnails."""
+    await cur.execute(
+        "SELECT COALESCE(p.size_bytes, 0) + COALESCE((SELECT SUM(t.size_bytes) FROM thumbnails t"
+        " WHERE t.photo_id = p.id), 0) AS taken FROM photos p WHERE p.id = %s",
+        (photo_id,),
+    )
+    row = await cur.fetchone()
+    return int(row["taken"]) if row else 0
 
 
 async def find_photo_id_by_sha256(cur: Cursor, *, owner_id: int, sha256: bytes) -> str | None:
@@ -234,11 +267,32 @@ async def delete_photo_row(cur: Cursor, *, photo_id: int) -> None:
 
 async def find_visible_photo(cur: Cursor, *, public_id: str, viewer_id: int | None) -> Photo | None:
     """The stored photo if the viewer may see it: the owner always, anyone else only unlisted or public."""
-    await cur.execute(
-        f"SELECT {PHOTO_COLUMNS} FROM photos p JOIN users u ON u.id = p.owner_id"  # noqa: S608 - constant columns
-        " WHERE p.public_id = %s AND p.state = 'stored'"
-        " AND (p.owner_id = %s OR p.visibility IN ('unlisted', 'public'))",
+    return await photo_with_thumbnails(
+        cur,
+        "p.public_id = %s AND (p.owner_id = %s OR p.visibility IN ('unlisted', 'public'))",
         (public_id, viewer_id),
+    )
+
+
+async def find_stored_photo(cur: Cursor, *, photo_id: int) -> Photo | None:
+    """The stored photo with this row id, whoever may see it: callers check the rights (a share link)."""
+    return await photo_with_thumbnails(cur, "p.id = %s", (photo_id,))
+
+
+async def find_album_photo(cur: Cursor, *, album_id: int, public_id: str) -> Photo | None:
+    """The stored photo if it is in the album, whoever may see it: callers check the rights (a share link)."""
+    return await photo_with_thumbnails(
+        cur,
+        "p.public_id = %s AND EXISTS(SELECT 1 FROM album_photos ap WHERE ap.photo_id = p.id AND ap.album_id = %s)",
+        (public_id, album_id),
+    )
+
+
+async def photo_with_thumbnails(cur: Cursor, condition: str, params: tuple) -> Photo | None:
+    await cur.execute(
+        f"SELECT {PHOTO_COLUMNS} FROM photos p JOIN users u ON u.id = p.owner_id"  # noqa: S608 - constant SQL
+        f" WHERE p.state = 'stored' AND {condition}",
+        params,
     )
     row = await cur.fetchone()
     if row is None:
@@ -291,12 +345,16 @@ async def update_photo(
 
 
 async def mark_photo_deleting(cur: Cursor, *, photo_id: int, owner_id: int) -> bool:
-    """Hide the photo at once and free its SHA-256 for a new upload; False if it was not the owner's."""
+    """Hide the photo at once, free its SHA-256 for a new upload and give its bytes back to the
+    owner's quota (in the caller's transaction); False if it was not the owner's."""
     await cur.execute(
         "UPDATE photos SET state = 'deleting', sha256 = NULL WHERE id = %s AND owner_id = %s AND state = 'stored'",
         (photo_id, owner_id),
     )
-    return cur.rowcount == 1
+    if cur.rowcount != 1:
+        return False
+    await release_storage(cur, user_id=owner_id, size_bytes=await photo_storage_bytes(cur, photo_id=photo_id))
+    return True
 
 
 async def photos_to_sweep(cur: Cursor, *, stale_seconds: int, limit: int) -> list[dict]:
@@ -316,7 +374,9 @@ async def photos_to_sweep(cur: Cursor, *, stale_seconds: int, limit: int) -> lis
 async def find_photo_for_report(cur: Cursor, *, object_key: str) -> dict | None:
     """The photo the Lambda reports on, locked for the update; None if unknown or being deleted."""
     await cur.execute(
-        "SELECT id, owner_id, public_id, status FROM photos WHERE object_key = %s AND state <> 'deleting' FOR UPDATE",
+        "SELECT id, owner_id, public_id, status, state,"
+        " TIMESTAMPDIFF(MICROSECOND, created_at, UTC_TIMESTAMP(6)) / 1000000 AS age_seconds"
+        " FROM photos WHERE object_key = %s AND state <> 'deleting' FOR UPDATE",
         (object_key,),
     )
     return await cur.fetchone()
@@ -348,3 +408,423 @@ async def apply_processing_result(
             " VALUES (%s, %s, %s, %s, %s, %s, %s)",
             [(photo_id, t.size, t.object_key, t.content_type, t.width, t.height, t.size_bytes) for t in thumbnails],
         )
+
+
+# --- storage quota ---------------------------------------------------------------------------------------------
+
+
+async def storage_used(cur: Cursor, *, user_id: int) -> int:
+    await cur.execute("SELECT storage_used_bytes FROM users WHERE id = %s", (user_id,))
+    row = await cur.fetchone()
+    return int(row["storage_used_bytes"]) if row else 0
+
+
+async def add_storage(cur: Cursor, *, user_id: int, size_bytes: int) -> None:
+    """Count bytes that are already stored (thumbnails), whatever the quota: they cannot be refused."""
+    await cur.execute(
+        "UPDATE users SET storage_used_bytes = storage_used_bytes + %s WHERE id = %s", (size_bytes, user_id)
+    )
+
+
+async def release_storage(cur: Cursor, *, user_id: int, size_bytes: int) -> None:
+    await cur.execute(
+        "UPDATE users SET storage_used_bytes = storage_used_bytes - LEAST(storage_used_bytes, %s) WHERE id = %s",
+        (size_bytes, user_id),
+    )
+
+
+# --- likes -----------------------------------------------------------------------------------------------------
+
+
+async def add_like(cur: Cursor, *, photo_id: int, user_id: int) -> bool:
+    """True if this is a new like; the counter moves in the same transaction."""
+    await cur.execute("INSERT IGNORE INTO likes (photo_id, user_id) VALUES (%s, %s)", (photo_id, user_id))
+    if cur.rowcount != 1:
+        return False
+    await cur.execute("UPDATE photos SET like_count = like_count + 1 WHERE id = %s", (photo_id,))
+    return True
+
+
+async def remove_like(cur: Cursor, *, photo_id: int, user_id: int) -> bool:
+    await cur.execute("DELETE FROM likes WHERE photo_id = %s AND user_id = %s", (photo_id, user_id))
+    if cur.rowcount != 1:
+        return False
+    await cur.execute("UPDATE photos SET like_count = like_count - LEAST(like_count, 1) WHERE id = %s", (photo_id,))
+    return True
+
+
+async def like_state(cur: Cursor, *, photo_id: int, user_id: int | None) -> tuple[int, bool]:
+    """(the photo's like count, whether this user likes it)."""
+    await cur.execute(
+        "SELECT p.like_count, EXISTS(SELECT 1 FROM likes l WHERE l.photo_id = p.id AND l.user_id = %s) AS liked"
+        " FROM photos p WHERE p.id = %s",
+        (user_id, photo_id),
+    )
+    row = await cur.fetchone()
+    return (int(row["like_count"]), bool(row["liked"])) if row else (0, False)
+
+
+# --- comments --------------------------------------------------------------------------------------------------
+
+COMMENT_COLUMNS = "c.id, c.photo_id, c.author_id, u.username AS author_username, u.display_name AS author_display_name,"
+COMMENT_COLUMNS += " c.body, c.created_at"
+
+
+def comment_from_row(row: dict) -> Comment:
+    return Comment(
+        id=row["id"],
+        photo_id=row["photo_id"],
+        author_id=row["author_id"],
+        author_username=row["author_username"],
+        author_display_name=row["author_display_name"],
+        body=row["body"],
+        created_at=row["created_at"],
+    )
+
+
+async def insert_comment(cur: Cursor, *, photo_id: int, author_id: int, body: str) -> int:
+    await cur.execute(
+        "INSERT INTO comments (photo_id, author_id, body) VALUES (%s, %s, %s)", (photo_id, author_id, body)
+    )
+    return cur.lastrowid
+
+
+async def photo_comments(cur: Cursor, *, photo_id: int, after_id: int | None, limit: int) -> list[Comment]:
+    """Oldest first, keyset on the comment id."""
+    await cur.execute(
+        f"SELECT {COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id"  # noqa: S608 - constant
+        " WHERE c.photo_id = %s AND c.id > %s ORDER BY c.id LIMIT %s",
+        (photo_id, after_id or 0, limit),
+    )
+    return [comment_from_row(row) for row in await cur.fetchall()]
+
+
+async def find_comment(cur: Cursor, *, comment_id: int) -> tuple[Comment, dict] | None:
+    """The comment with what the rights depend on: its photo's public id, owner, visibility and state."""
+    await cur.execute(
+        f"SELECT {COMMENT_COLUMNS}, p.public_id AS photo_public_id, p.owner_id AS photo_owner_id,"  # noqa: S608
+        " p.visibility AS photo_visibility FROM comments c JOIN users u ON u.id = c.author_id"
+        " JOIN photos p ON p.id = c.photo_id WHERE c.id = %s AND p.state = 'stored'",
+        (comment_id,),
+    )
+    row = await cur.fetchone()
+    if row is None:
+        return None
+    return comment_from_row(row), row
+
+
+async def delete_comment(cur: Cursor, *, comment_id: int) -> None:
+    await cur.execute("DELETE FROM comments WHERE id = %s", (comment_id,))
+
+
+# --- albums ----------------------------------------------------------------------------------------------------
+
+ALBUM_COLUMNS = (
+    "a.id, a.public_id, a.owner_id, a.title, a.cover_photo_id, a.created_at,"
+    " (SELECT COUNT(*) FROM album_photos ap JOIN photos p ON p.id = ap.photo_id AND p.state = 'stored'"
+    " WHERE ap.album_id = a.id) AS photo_count,"
+    " (SELECT MAX(ap.photo_id) FROM album_photos ap JOIN photos p ON p.id = ap.photo_id AND p.state = 'stored'"
+    " WHERE ap.album_id = a.id) AS newest_photo_id"
+)
+
+
+def album_from_row(row: dict) -> Album:
+    return Album(
+        id=row["id"],
+        public_id=row["public_id"],
+        owner_id=row["owner_id"],
+        title=row["title"],
+        cover_photo_id=row["cover_photo_id"],
+        created_at=row["created_at"],
+        photo_count=int(row["photo_count"]),
+        newest_photo_id=row["newest_photo_id"],
+    )
+
+
+async def insert_album(cur: Cursor, *, public_id: str, owner_id: int, title: str) -> None:
+    await cur.execute(
+        "INSERT INTO albums (public_id, owner_id, title) VALUES (%s, %s, %s)", (public_id, owner_id, title)
+    )
+
+
+async def find_owned_album(cur: Cursor, *, public_id: str, owner_id: int) -> Album | None:
+    await cur.execute(
+        f"SELECT {ALBUM_COLUMNS} FROM albums a WHERE a.public_id = %s AND a.owner_id = %s",  # noqa: S608 - constant
+        (public_id, owner_id),
+    )
+    row = await cur.fetchone()
+    return album_from_row(row) if row else None
+
+
+async def find_album(cur: Cursor, *, album_id: int) -> Album | None:
+    """The album with this row id, whoever owns it: callers check the rights (a share link)."""
+    await cur.execute(f"SELECT {ALBUM_COLUMNS} FROM albums a WHERE a.id = %s", (album_id,))  # noqa: S608 - constant
+    row = await cur.fetchone()
+    return album_from_row(row) if row else None
+
+
+async def owner_albums(cur: Cursor, *, owner_id: int, before_id: int | None, limit: int) -> list[Album]:
+    await cur.execute(
+        f"SELECT {ALBUM_COLUMNS} FROM albums a WHERE a.owner_id = %s AND a.id < %s"  # noqa: S608 - constant
+        " ORDER BY a.id DESC LIMIT %s",
+        (owner_id, before_id if before_id is not None else 2**63, limit),
+    )
+    return [album_from_row(row) for row in await cur.fetchall()]
+
+
+async def photos_by_ids(cur: Cursor, *, photo_ids: Iterable[int], thumb_size: int) -> dict[int, Photo]:
+    """Stored photos with one thumbnail size, by row id (album covers): one query for all of them."""
+    ids = list(photo_ids)
+    if not ids:
+        return {}
+    placeholders = ", ".join(["%s"] * len(ids))
+    await cur.execute(
+        f"SELECT {GALLERY_COLUMNS}, %s AS thumb_size"  # noqa: S608 - only placeholders are interpolated
+        " FROM photos p JOIN users u ON u.id = p.owner_id"
+        " LEFT JOIN thumbnails t ON t.photo_id = p.id AND t.size = %s"
+        f" WHERE p.state = 'stored' AND p.id IN ({placeholders})",
+        (thumb_size, thumb_size, *ids),
+    )
+    return {row["id"]: photo_from_row(row) for row in await cur.fetchall()}
+
+
+async def rename_album(cur: Cursor, *, album_id: int, title: str) -> None:
+    await cur.execute("UPDATE albums SET title = %s WHERE id = %s", (title, album_id))
+
+
+async def set_album_cover(cur: Cursor, *, album_id: int, photo_id: int | None) -> None:
+    await cur.execute("UPDATE albums SET cover_photo_id = %s WHERE id = %s", (photo_id, album_id))
+
+
+async def delete_album(cur: Cursor, *, album_id: int) -> None:
+    """The album and its rows of album_photos and share links (cascade); never a photo."""
+    await cur.execute("DELETE FROM albums WHERE id = %s", (album_id,))
+
+
+async def add_album_photo(cur: Cursor, *, album_id: int, photo_id: int) -> bool:
+    await cur.execute("INSERT IGNORE INTO album_photos (album_id, photo_id) VALUES (%s, %s)", (album_id, photo_id))
+    return cur.rowcount == 1
+
+
+async def remove_album_photo(cur: Cursor, *, album_id: int, photo_id: int) -> bool:
+    await cur.execute("DELETE FROM album_photos WHERE album_id = %s AND photo_id = %s", (album_id, photo_id))
+    if cur.rowcount != 1:
+        return False
+    await cur.execute(
+        "UPDATE albums SET cover_photo_id = NULL WHERE id = %s AND cover_photo_id = %s", (album_id, photo_id)
+    )
+    return True
+
+
+async def album_contains(cur: Cursor, *, album_id: int, photo_id: int) -> bool:
+    await cur.execute("SELECT 1 FROM album_photos WHERE album_id = %s AND photo_id = %s", (album_id, photo_id))
+    return await cur.fetchone() is not None
+
+
+async def album_gallery(
+    cur: Cursor, *, album_id: int, before_id: int | None, limit: int, thumb_size: int
+) -> list[Photo]:
+    """The album's stored photos, newest first, keyset on the photo id along album_photos' primary key."""
+    await cur.execute(
+        f"SELECT STRAIGHT_JOIN {GALLERY_COLUMNS}, %s AS thumb_size"  # noqa: S608 - constant columns
+        " FROM album_photos ap JOIN photos p ON p.id = ap.photo_id JOIN users u ON u.id = p.owner_id"
+        " LEFT JOIN thumbnails t ON t.photo_id = p.id AND t.size = %s"
+        " WHERE ap.album_id = %s AND ap.photo_id < %s AND p.state = 'stored'"
+        " ORDER BY ap.photo_id DESC LIMIT %s",
+        (thumb_size, thumb_size, album_id, before_id if before_id is not None else 2**63, limit),
+    )
+    return [photo_from_row(row) for row in await cur.fetchall()]
+
+
+async def photo_albums(cur: Cursor, *, photo_id: int, owner_id: int) -> list[dict]:
+    """The owner's albums, each with whether it holds the photo (the photo page's album picker)."""
+    await cur.execute(
+        "SELECT a.public_id, a.title, EXISTS(SELECT 1 FROM album_photos ap WHERE ap.album_id = a.id"
+        " AND ap.photo_id = %s) AS holds FROM albums a WHERE a.owner_id = %s ORDER BY a.title LIMIT 200",
+        (photo_id, owner_id),
+    )
+    return list(await cur.fetchall())
+
+
+# --- share links -----------------------------------------------------------------------------------------------
+
+SHARE_COLUMNS = (
+    "s.id, s.token_hint, s.owner_id, s.photo_id, s.album_id, s.password_hash, s.allow_download, s.expires_at,"
+    " s.revoked_at, s.view_count, s.created_at, s.expires_at IS NOT NULL AND s.expires_at <= UTC_TIMESTAMP(6)"
+    " AS expired, p.public_id AS photo_public_id, COALESCE(NULLIF(p.caption, ''), p.original_filename) AS photo_label,"
+    " a.public_id AS album_public_id, a.title AS album_title"
+)
+SHARE_JOINS = " LEFT JOIN photos p ON p.id = s.photo_id AND p.state = 'stored' LEFT JOIN albums a ON a.id = s.album_id"
+
+
+def share_from_row(row: dict) -> ShareLink:
+    return ShareLink(
+        id=row["id"],
+        token_hint=row["token_hint"],
+        owner_id=row["owner_id"],
+        photo_id=row["photo_id"],
+        album_id=row["album_id"],
+        password_hash=row["password_hash"],
+        allow_download=bool(row["allow_download"]),
+        expires_at=row["expires_at"],
+        revoked_at=row["revoked_at"],
+        view_count=int(row["view_count"]),
+        created_at=row["created_at"],
+        expired=bool(row["expired"]),
+        photo_public_id=row["photo_public_id"],
+        photo_label=row["photo_label"],
+        album_public_id=row["album_public_id"],
+        album_title=row["album_title"],
+    )
+
+
+async def insert_share_link(
+    cur: Cursor,
+    *,
+    token_hash: bytes,
+    token_hint: str,
+    owner_id: int,
+    photo_id: int | None,
+    album_id: int | None,
+    password_hash: str | None,
+    allow_download: bool,
+    expires_in_seconds: int | None,
+) -> int:
+    """expires_in_seconds counts from the database's clock; None: the link never expires."""
+    await cur.execute(
+        "INSERT INTO share_links (token_hash, token_hint, owner_id, photo_id, album_id, password_hash,"
+        " allow_download, expires_at) VALUES (%s, %s, %s, %s, %s, %s, %s,"
+        " IF(%s IS NULL, NULL, UTC_TIMESTAMP(6) + INTERVAL %s SECOND))",
+        (
+            token_hash,
+            token_hint,
+            owner_id,
+            photo_id,
+            album_id,
+            password_hash,
+            allow_download,
+            expires_in_seconds,
+            expires_in_seconds,
+        ),
+    )
+    return cur.lastrowid
+
+
+async def find_share_by_token(cur: Cursor, *, token_hash: bytes) -> ShareLink | None:
+    await cur.execute(
+        f"SELECT {SHARE_COLUMNS} FROM share_links s{SHARE_JOINS} WHERE s.token_hash = %s",  # noqa: S608 - constant
+        (token_hash,),
+    )
+    row = await cur.fetchone()
+    return share_from_row(row) if row else None
+
+
+async def find_owned_share(cur: Cursor, *, share_id: int, owner_id: int) -> ShareLink | None:
+    await cur.execute(
+        f"SELECT {SHARE_COLUMNS} FROM share_links s{SHARE_JOINS}"  # noqa: S608 - constant
+        " WHERE s.id = %s AND s.owner_id = %s",
+        (share_id, owner_id),
+    )
+    row = await cur.fetchone()
+    return share_from_row(row) if row else None
+
+
+async def owner_share_links(cur: Cursor, *, owner_id: int, before_id: int | None, limit: int) -> list[ShareLink]:
+    await cur.execute(
+        f"SELECT {SHARE_COLUMNS} FROM share_links s{SHARE_JOINS}"  # noqa: S608 - constant
+        " WHERE s.owner_id = %s AND s.id < %s ORDER BY s.id DESC LIMIT %s",
+        (owner_id, before_id if before_id is not None else 2**63, limit),
+    )
+    return [share_from_row(row) for row in await cur.fetchall()]
+
+
+async def revoke_share_link(cur: Cursor, *, share_id: int, owner_id: int) -> None:
+    await cur.execute(
+        "UPDATE share_links SET revoked_at = COALESCE(revoked_at, UTC_TIMESTAMP(6)) WHERE id = %s AND owner_id = %s",
+        (share_id, owner_id),
+    )
+
+
+async def revoke_all_share_links(cur: Cursor, *, owner_id: int) -> int:
+    await cur.execute(
+        "UPDATE share_links SET revoked_at = UTC_TIMESTAMP(6) WHERE owner_id = %s AND revoked_at IS NULL",
+        (owner_id,),
+    )
+    return cur.rowcount
+
+
+async def count_share_view(cur: Cursor, *, share_id: int) -> None:
+    await cur.execute("UPDATE share_links SET view_count = view_count + 1 WHERE id = %s", (share_id,))
+
+
+async def insert_share_unlock(cur: Cursor, *, session_hash: bytes, share_id: int) -> None:
+    await cur.execute(
+        "INSERT IGNORE INTO share_unlocks (session_hash, link_id) VALUES (%s, %s)", (session_hash, share_id)
+    )
+
+
+async def share_is_unlocked(cur: Cursor, *, session_hash: bytes, share_id: int) -> bool:
+    await cur.execute("SELECT 1 FROM share_unlocks WHERE session_hash = %s AND link_id = %s", (session_hash, share_id))
+    return await cur.fetchone() is not None
+
+
+# --- personal API tokens ---------------------------------------------------------------------------------------
+
+
+def api_token_from_row(row: dict) -> ApiToken:
+    return ApiToken(
+        id=row["id"],
+        user_id=row["user_id"],
+        name=row["name"],
+        token_hint=row["token_hint"],
+        scope=row["scope"],
+        created_at=row["created_at"],
+        last_used_at=row["last_used_at"],
+    )
+
+
+async def insert_api_token(
+    cur: Cursor, *, user_id: int, name: str, token_hash: bytes, token_hint: str, scope: str
+) -> int:
+    await cur.execute(
+        "INSERT INTO api_tokens (user_id, name, token_hash, token_hint, scope) VALUES (%s, %s, %s, %s, %s)",
+        (user_id, name, token_hash, token_hint, scope),
+    )
+    return cur.lastrowid
+
+
+async def count_api_tokens(cur: Cursor, *, user_id: int) -> int:
+    await cur.execute("SELECT COUNT(*) AS n FROM api_tokens WHERE user_id = %s", (user_id,))
+    return int((await cur.fetchone())["n"])
+
+
+async def find_api_token(cur: Cursor, *, token_hash: bytes) -> tuple[ApiToken, User, datetime] | None:
+    """The token, its user and the database's clock now."""
+    await cur.execute(
+        "SELECT t.id, t.user_id, t.name, t.token_hint, t.scope, t.created_at, t.last_used_at,"
+        " u.username, u.display_name, UTC_TIMESTAMP(6) AS now"
+        " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = %s",
+        (token_hash,),
+    )
+    row = await cur.fetchone()
+    if row is None:
+        return None
+    return api_token_from_row(row), User(row["user_id"], row["username"], row["display_name"]), row["now"]
+
+
+async def touch_api_token(cur: Cursor, *, token_id: int) -> None:
+    await cur.execute("UPDATE api_tokens SET last_used_at = UTC_TIMESTAMP(6) WHERE id = %s", (token_id,))
+
+
+async def user_api_tokens(cur: Cursor, *, user_id: int) -> list[ApiToken]:
+    await cur.execute(
+        "SELECT id, user_id, name, token_hint, scope, created_at, last_used_at FROM api_tokens"
+        " WHERE user_id = %s ORDER BY id DESC",
+        (user_id,),
+    )
+    return [api_token_from_row(row) for row in await cur.fetchall()]
+
+
+async def delete_api_token(cur: Cursor, *, token_id: int, user_id: int) -> bool:
+    await cur.execute("DELETE FROM api_tokens WHERE id = %s AND user_id = %s", (token_id, user_id))
+    return cur.rowcount == 1

@@ -1,9 +1,16 @@
-"""`photoshare serve`: hypercorn with app/hypercorn.toml, bind and workers from the settings."""
+"""`photoshare serve`: hypercorn with app/hypercorn.toml, bind and workers from the settings.
+
+Before hypercorn starts its workers, PROMETHEUS_MULTIPROC_DIR points at a
+new, empty directory of this run (removed when it ends), so that /metrics
+adds up every worker's values and never counts a previous run's.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from hypercorn.config import Config
@@ -28,4 +35,9 @@ def serve(settings: Settings) -> int:
     config_file = Path(os.environ.get("PHOTOSHARE_HYPERCORN_CONFIG", DEFAULT_CONFIG))
     if not config_file.is_file():
         raise FileNotFoundError(f"the hypercorn configuration {config_file} does not exist")
-    return run(hypercorn_config(settings, config_file))
+    metrics_dir = tempfile.mkdtemp(prefix="photoshare-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir  # read by the workers as they import prometheus_client
+    try:
+        return run(hypercorn_config(settings, config_file))
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -8,7 +8,9 @@ password and is therefore kept in a Secret.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
@@ -74,12 +76,27 @@ class Settings:
     stale_upload_age: int = 3600
     log_level: str = "INFO"
     access_log: bool = True
+    storage_quota_bytes: int = 1024 * MIB
+    share_max_failures_per_link: int = 10
+    share_max_failures_per_ip: int = 30
+    metrics_allowed_networks: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
+    metrics_token_sha256: str | None = None
 
     def __post_init__(self) -> None:
         if self.upload_part_bytes < 5 * MIB:
             raise SettingsError("PHOTOSHARE_UPLOAD_PART_BYTES must be at least 5242880 (S3's smallest multipart part)")
         if self.session_idle_timeout > self.session_absolute_timeout:
             raise SettingsError("PHOTOSHARE_SESSION_IDLE_TIMEOUT must not exceed PHOTOSHARE_SESSION_ABSOLUTE_TIMEOUT")
+        for network in self.metrics_allowed_networks:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                raise SettingsError(
+                    f"PHOTOSHARE_METRICS_ALLOWED_NETWORKS holds {network!r}, which is not an address or a network"
+                    " such as 10.0.0.0/16"
+                ) from None
+        if self.metrics_token_sha256 is not None and re.fullmatch(r"[0-9a-f]{64}", self.metrics_token_sha256) is None:
+            raise SettingsError("PHOTOSHARE_METRICS_TOKEN_SHA256 must be 64 lowercase hex digits (sha256sum's output)")
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(f"PHOTOSHARE_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {self.log_level!r}")
 
@@ -138,6 +155,13 @@ def url(name: str, raw: str) -> str:
     return raw
 
 
+def networks(name: str, raw: str) -> tuple[str, ...]:
+    """A comma-separated list; an empty list (the word none) allows no network."""
+    if raw.lower() == "none":
+        return ()
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
 def secret_url(name: str, raw: str) -> Secret:
     if not raw.startswith("mysql://"):
         raise SettingsError(f"{name} must look like mysql://user:password@host:port/dbname")
@@ -170,4 +194,9 @@ PARSERS: dict[str, Callable[[str, str], Any]] = {
     "stale_upload_age": positive(int),
     "log_level": text,
     "access_log": boolean,
+    "storage_quota_bytes": positive(int),
+    "share_max_failures_per_link": positive(int),
+    "share_max_failures_per_ip": positive(int),
+    "metrics_allowed_networks": networks,
+    "metrics_token_sha256": text,
 }

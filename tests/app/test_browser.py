@@ -81,3 +81,49 @@ def test_several_files_upload_with_a_progress_bar_each(server, page, tmp_path):
     page.goto(f"{server.url}/photos")
     assert page.locator(".grid li").count() == 2
     assert page.locator(".grid .caption").all_inner_texts() == ["Summer", "Summer"]
+
+
+def test_a_photo_shared_by_a_password_link_opens_in_another_browser(server, page, tmp_path):
+    """The owner likes, comments, files the photo into an album and makes a password link from the
+    pages; a stranger with another browser opens the link, gives the password and sees the photo."""
+    (tmp_path / "lake.jpg").write_bytes(sample_images.jpeg(seed=31))
+    blocked = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(f"{server.url}/register")
+    page.fill("input[name=username]", "owner")
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.goto(f"{server.url}/albums")
+    page.fill("input[name=title]", "Lakes")
+    page.click(".album-create button")
+    page.goto(f"{server.url}/upload")
+    page.fill("textarea[name=caption]", "Lake at dawn")
+    page.set_input_files("input[name=file]", str(tmp_path / "lake.jpg"))
+    page.click("#upload button[type=submit]")
+    page.locator("#progress .status a").click()
+    page.click("#likes button")
+    expect(page.locator(".like-count")).to_have_text("♥ 1 like")
+    page.fill(".comment-form textarea", "<b>first</b>")
+    page.click(".comment-form button")
+    expect(page.locator(".comment-body")).to_have_text("<b>first</b>")
+    page.click("#add-to-album button")
+    expect(page.locator("#albums")).to_contain_text("In: Lakes")
+    page.select_option(".share-form select", label="1 day")
+    page.fill(".share-form input[name=password]", "open sesame")
+    page.click(".share-form button")
+    link = page.locator(".share-url input").input_value()
+    page.goto(f"{server.url}/shares")
+    expect(page.locator("td.state")).to_have_text("active")
+
+    stranger = page.context.browser.new_context().new_page()
+    stranger.goto(link)
+    expect(stranger.locator("h1")).to_have_text("This link has a password")
+    stranger.fill("input[name=password]", "open sesame")
+    stranger.click("button[type=submit]")
+    expect(stranger.locator("h1")).to_have_text("Lake at dawn")
+    assert "Download the original" not in stranger.content()
+    page.goto(f"{server.url}/shares")
+    page.click("text=Revoke all links")
+    stranger.goto(link)
+    expect(stranger.locator("h1")).to_have_text("This link no longer works")
+    assert blocked == []

@@ -20,10 +20,32 @@ async def test_the_openapi_document_describes_the_v1_api_only(visitor):
     assert document["info"]["title"] == "PhotoShare API"
     assert set(document["paths"]) == {
         "/api/v1/session",
+        "/api/v1/me",
         "/api/v1/accounts",
         "/api/v1/photos",
         "/api/v1/feed",
         "/api/v1/photos/{public_id}",
+        "/api/v1/photos/{photo_id}/comments",
+        "/api/v1/photos/{photo_id}/like",
+        "/api/v1/comments/{comment_id}",
+        "/api/v1/albums",
+        "/api/v1/albums/{album_id}",
+        "/api/v1/albums/{album_id}/photos",
+        "/api/v1/albums/{album_id}/photos/{photo_id}",
+        "/api/v1/shares",
+        "/api/v1/shares/{share_id}",
+        "/api/v1/shares/revoke-all",
+        "/api/v1/shared/{token}",
+        "/api/v1/shared/{token}/photos",
+        "/api/v1/shared/{token}/photos/{photo_id}",
+        "/api/v1/shared/{token}/unlock",
+        "/api/v1/tokens",
+        "/api/v1/tokens/{token_id}",
+    }
+    assert document["components"]["securitySchemes"]["token"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "psk_...",
     }
     upload = document["paths"]["/api/v1/photos"]["post"]
     assert "multipart/form-data" in upload["requestBody"]["content"]
@@ -105,3 +127,19 @@ async def test_pages_render_for_everyone(visitor):
         reply = await alice.get(path)
         assert reply.status == 200, path
         assert "Log out alice" in reply.text
+
+
+async def test_the_api_docs_page_describes_every_operation_without_a_script(visitor):
+    person = visitor()
+    document = (await person.get("/api/v1/openapi.json")).json()
+    reply = await person.get("/api/v1/docs")
+    assert reply.status == 200
+    assert "<script" not in reply.text  # it works offline and under the strict CSP
+    assert "script-src 'self'" in reply.headers["Content-Security-Policy"]
+    for path, item in document["paths"].items():
+        for method in item:
+            assert f'<span class="method">{method}</span><code>{path}</code>' in reply.text, (method, path)
+    assert 'id="schema-PhotoOut"' in reply.text
+    assert 'id="schema-SharedPhotoOut"' in reply.text
+    assert "Authorization: Bearer" in reply.text
+    assert "/api/v1/docs" not in document["paths"]

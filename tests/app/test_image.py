@@ -81,6 +81,7 @@ def test_migrate_then_serve_with_host_networking(image, image_environment, datab
     migrate = docker("run", "--rm", "--network", "host", *env_args(image_environment), image, "migrate")
     assert migrate.returncode == 0, migrate.stdout + migrate.stderr
     assert "0001.initial-schema" in migrate.stdout
+    assert "0002.social" in migrate.stdout
     assert database.password not in migrate.stdout + migrate.stderr
     again = docker("run", "--rm", "--network", "host", *env_args(image_environment), image, "migrate")
     assert again.returncode == 0, again.stderr

@@ -12,7 +12,20 @@ import pytest
 from conftest import db_secret_value
 from servers import ROOT
 
-TABLES = {"users", "sessions", "login_failures", "photos", "thumbnails"}
+TABLES = {
+    "users",
+    "sessions",
+    "login_failures",
+    "photos",
+    "thumbnails",
+    "likes",
+    "comments",
+    "albums",
+    "album_photos",
+    "share_links",
+    "share_unlocks",
+    "api_tokens",
+}
 
 
 @pytest.fixture
@@ -54,7 +67,7 @@ def test_migrate_applies_the_schema_once(database, empty_database, aws_environme
         assert first.returncode == 0, first.stderr + first.stdout
         events = [json.loads(line) for line in first.stdout.splitlines() if line.startswith("{")]
         (applied,) = [event for event in events if event["event"] == "migrations_applied"]
-        assert applied["applied"] == ["0001.initial-schema"]
+        assert applied["applied"] == ["0001.initial-schema", "0002.social"]
         assert database.password not in first.stdout + first.stderr
         second = run_photoshare("migrate", env=env)
         assert second.returncode == 0, second.stderr

@@ -20,6 +20,25 @@ def test_defaults_follow_the_design_table():
     assert (settings.max_upload_bytes, settings.proxy_hops, settings.presigned_url_ttl) == (10485760, 0, 300)
     assert settings.aws_endpoint_url is None
     assert settings.dev_database_url is None
+    assert settings.storage_quota_bytes == 1024**3
+    assert settings.metrics_allowed_networks == ("127.0.0.0/8", "::1/128")
+    assert settings.metrics_token_sha256 is None
+
+
+def test_the_metrics_settings_take_networks_and_a_digest():
+    digest = "a" * 64
+    settings = Settings.from_environ(
+        {
+            "PHOTOSHARE_BUCKET": "b",
+            "PHOTOSHARE_METRICS_ALLOWED_NETWORKS": "10.0.0.0/16, 192.0.2.7",
+            "PHOTOSHARE_METRICS_TOKEN_SHA256": digest,
+            "PHOTOSHARE_STORAGE_QUOTA_BYTES": "5000000",
+        }
+    )
+    assert settings.metrics_allowed_networks == ("10.0.0.0/16", "192.0.2.7")
+    assert (settings.metrics_token_sha256, settings.storage_quota_bytes) == (digest, 5000000)
+    closed = Settings.from_environ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_METRICS_ALLOWED_NETWORKS": "none"})
+    assert closed.metrics_allowed_networks == ()
 
 
 def test_every_setting_is_read_from_its_variable():
@@ -48,6 +67,9 @@ def test_every_setting_is_read_from_its_variable():
         ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_AWS_ENDPOINT_URL": "127.0.0.1:5000"}, "http or https URL"),
         ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_UPLOAD_PART_BYTES": "1024"}, "at least 5242880"),
         ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_DEV_DATABASE_URL": "postgres://x"}, "mysql://user:password@"),
+        ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_METRICS_ALLOWED_NETWORKS": "10.0.0.0/33"}, "not an address"),
+        ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_METRICS_TOKEN_SHA256": "my-token"}, "64 lowercase hex digits"),
+        ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_STORAGE_QUOTA_BYTES": "0"}, "must be greater than zero"),
     ],
 )
 def test_a_bad_setting_is_named_with_what_is_expected(environ, message):

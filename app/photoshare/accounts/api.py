@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from quart import request
-from quart_schema import document_response, tag, validate_request, validate_response
+from quart_schema import tag, validate_request, validate_response
 
 from photoshare.accounts import service
-from photoshare.accounts.models import LoginIn, RegisterIn, Session, SessionOut, UserOut
-from photoshare.accounts.web import current_session, ensure_session, forget, issue, session_blueprint
+from photoshare.accounts.models import LoginIn, MeOut, RegisterIn, Session, SessionOut, StorageOut, UserOut
+from photoshare.accounts.web import (
+    current_api_token,
+    current_session,
+    ensure_session,
+    forget,
+    issue,
+    require_user,
+    session_blueprint,
+)
+from photoshare.photos.service import storage_used
 from photoshare.runtime import runtime
-from photoshare.web.errors import ErrorOut
+from photoshare.web.errors import error_responses, no_content
 
 blueprint = session_blueprint("accounts_api", __name__, url_prefix="/api/v1")
 
@@ -30,12 +39,30 @@ async def get_session() -> SessionOut:
     return session_out(await ensure_session())
 
 
+@blueprint.get("/me")
+@tag(["session"])
+@validate_response(MeOut)
+@error_responses(401)
+async def get_me() -> MeOut:
+    """Who is calling (by session or API token) and how much of the storage quota they use."""
+    user = require_user()
+    rt = runtime()
+    token = current_api_token()
+    return MeOut(
+        user=UserOut(username=user.username, display_name=user.display_name),
+        authenticated_by="token" if token else "session",
+        token_scope=token.scope if token else None,
+        storage=StorageOut(
+            used_bytes=await storage_used(db=rt.db, user=user), quota_bytes=rt.settings.storage_quota_bytes
+        ),
+    )
+
+
 @blueprint.post("/session")
 @tag(["session"])
 @validate_request(LoginIn)
 @validate_response(SessionOut)
-@document_response(ErrorOut, 401)
-@document_response(ErrorOut, 429)
+@error_responses(400, 401, 403, 429)
 async def log_in(data: LoginIn) -> SessionOut:
     """Log in; the session cookie is replaced by a new one."""
     rt = runtime()
@@ -54,6 +81,8 @@ async def log_in(data: LoginIn) -> SessionOut:
 
 @blueprint.delete("/session")
 @tag(["session"])
+@no_content
+@error_responses(403)
 async def log_out():
     """Log out: the session is deleted on the server."""
     session = current_session()
@@ -67,8 +96,7 @@ async def log_out():
 @tag(["session"])
 @validate_request(RegisterIn)
 @validate_response(SessionOut, 201)
-@document_response(ErrorOut, 400)
-@document_response(ErrorOut, 409)
+@error_responses(400, 403, 409)
 async def register(data: RegisterIn) -> tuple[SessionOut, int]:
     """Create an account and log in as it."""
     rt = runtime()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -23,6 +24,7 @@ class Session:
     created_at: datetime
     last_seen_at: datetime
     now: datetime  # the database's clock when the session was read
+    storage_used_bytes: int = 0  # the user's, read with the session so that pages need no query for it
 
 
 @dataclass(frozen=True)
@@ -52,3 +54,15 @@ class RegisterIn(BaseModel):
 class LoginIn(BaseModel):
     username: str
     password: str
+
+
+class StorageOut(BaseModel):
+    used_bytes: int = Field(ge=0, description="originals and thumbnails")
+    quota_bytes: int = Field(ge=0, description="PHOTOSHARE_STORAGE_QUOTA_BYTES: an upload beyond it gets 413")
+
+
+class MeOut(BaseModel):
+    user: UserOut
+    authenticated_by: Literal["session", "token"]
+    token_scope: Literal["read", "write"] | None = Field(description="the API token's scope, null for a session")
+    storage: StorageOut

@@ -35,6 +35,14 @@ def tokens_match(expected: str, given: str | None) -> bool:
     return given is not None and hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
 
 
+def account_subject(username: str) -> str:
+    """The throttling subject of a username as typed; the column is ASCII, and a name that is not
+    (no account has one) is counted by its digest, so it is still throttled and never breaks the query."""
+    if username.isascii() and username.isprintable():
+        return f"account:{username}"
+    return f"account:#{hashlib.sha256(username.encode('utf-8', 'replace')).hexdigest()[:32]}"
+
+
 def ip_subject(address: str) -> str:
     """An IPv4 address, or the /64 network of an IPv6 one (a host owns a whole /64)."""
     try:
@@ -69,7 +77,7 @@ async def authenticate(
 ) -> User:
     """The user whose password this is; TooManyAttemptsError before any hashing while throttled."""
     username = username.strip().lower()[:64]
-    account, network = f"account:{username}", ip_subject(client_ip)
+    account, network = account_subject(username), ip_subject(client_ip)
     window = settings.login_throttle_window
     async with db.cursor() as cur:
         failures = await repository.recent_failures(cur, subjects=(account, network), window_seconds=window)
@@ -81,7 +89,8 @@ async def authenticate(
                     f"Too many failed log-ins. Try again in {remaining // 60 + 1} minute(s).",
                     headers={"Retry-After": str(remaining)},
                 )
-        found = await repository.find_user_with_hash(cur, username=username)
+        # Usernames are ASCII (validation.py); the column is too, and MySQL refuses to compare other text to it.
+        found = await repository.find_user_with_hash(cur, username=username) if username.isascii() else None
     matches, new_hash = await passwords.verify(found[1] if found else None, password)
     if found is None or not matches:
         async with db.transaction() as cur:

@@ -8,6 +8,10 @@ photoshare_session. Both are HttpOnly, SameSite=Lax and Path=/.
 Every state-changing request must carry its session's CSRF token, in the
 X-CSRF-Token header or a csrf_token form field. Anonymous visitors get a
 pre-session when a form is shown, so log-in and registration are covered.
+
+Under /api/v1 a personal API token (Authorization: Bearer) may stand in for
+the session: then the cookie is ignored, no CSRF token is needed (a browser
+never sends the header by itself), and a read token may only use GET.
 """
 
 from __future__ import annotations
@@ -19,12 +23,15 @@ from quart import Blueprint, Response, current_app, g, request
 
 from photoshare.accounts import service
 from photoshare.accounts.models import NewSession, Session, User
-from photoshare.errors import CsrfFailedError, LoginRequiredError
+from photoshare.errors import CsrfFailedError, InsufficientScopeError, InvalidTokenError, LoginRequiredError
 from photoshare.runtime import runtime
+from photoshare.tokens import service as tokens_service
+from photoshare.tokens.models import ApiToken
 
 SECURE_COOKIE = "__Host-photoshare_session"
 PLAIN_COOKIE = "photoshare_session"
 CSRF_HEADER = "X-CSRF-Token"
+API_PREFIX = "/api/v1/"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_TOKEN_CHARS = 64
@@ -42,9 +49,15 @@ def cookie_name() -> str:
 
 
 async def load_session() -> None:
-    """before_request: the live session of the cookie, if any, then the CSRF check."""
+    """before_request: the API token or the live session of the cookie, if any, then the CSRF check."""
     g.session = None
     g.new_cookie = None
+    g.api_token = None
+    g.token_user = None
+    authorization = request.headers.get("Authorization")
+    if authorization is not None and request.path.startswith(API_PREFIX):
+        await load_api_token(authorization)
+        return
     token = request.cookies.get(cookie_name())
     if token and len(token) <= MAX_TOKEN_CHARS:
         rt = runtime()
@@ -58,7 +71,22 @@ async def load_session() -> None:
             check_csrf(token)
 
 
+async def load_api_token(authorization: str) -> None:
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise InvalidTokenError("Send the API token as 'Authorization: Bearer <token>'.")
+    g.api_token, g.token_user = await tokens_service.authenticate(db=runtime().db, token=token.strip())
+    if request.method not in SAFE_METHODS and g.api_token.scope != "write":
+        raise InsufficientScopeError()
+
+
+def current_api_token() -> ApiToken | None:
+    return g.get("api_token")
+
+
 def check_csrf(token: str | None) -> None:
+    if g.get("api_token") is not None:
+        return  # a bearer token is no ambient credential: a forged cross-site request cannot carry it
     session: Session | None = g.session
     if session is None or not service.tokens_match(session.csrf_token, token):
         raise CsrfFailedError()
@@ -70,7 +98,7 @@ def current_session() -> Session | None:
 
 def current_user() -> User | None:
     session = current_session()
-    return session.user if session else None
+    return session.user if session else g.get("token_user")
 
 
 def require_user() -> User:

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from quart_schema import (
     DataSource,
     document_request,
-    document_response,
     tag,
     validate_querystring,
     validate_request,
@@ -33,7 +32,7 @@ from photoshare.photos.models import (
 )
 from photoshare.photos.streamed import API_UPLOAD_PATH, receive_upload
 from photoshare.runtime import runtime
-from photoshare.web.errors import ErrorOut
+from photoshare.web.errors import error_responses, no_content
 
 blueprint = session_blueprint("photos_api", __name__, url_prefix="/api/v1")
 
@@ -55,6 +54,7 @@ def photo_out(photo: Photo, urls: service.PhotoUrls) -> PhotoOut:
         visibility=photo.visibility,
         created_at=photo.created_at.replace(tzinfo=UTC),
         processed_at=photo.processed_at.replace(tzinfo=UTC) if photo.processed_at else None,
+        like_count=photo.like_count,
         metadata=PhotoMetadataOut(
             width=photo.width,
             height=photo.height,
@@ -85,7 +85,7 @@ async def single_photo_out(photo: Photo) -> PhotoOut:
 @tag(["photos"])
 @validate_querystring(PageQuery)
 @validate_response(PhotoPageOut)
-@document_response(ErrorOut, 401)
+@error_responses(400, 401)
 async def list_my_photos(query_args: PageQuery) -> PhotoPageOut:
     """My photos, newest first, 24 a page (keyset pagination)."""
     page = await service.my_photos(db=runtime().db, owner=require_user(), cursor=query_args.cursor)
@@ -96,6 +96,7 @@ async def list_my_photos(query_args: PageQuery) -> PhotoPageOut:
 @tag(["photos"])
 @validate_querystring(PageQuery)
 @validate_response(PhotoPageOut)
+@error_responses(400)
 async def list_public_photos(query_args: PageQuery) -> PhotoPageOut:
     """The public feed: everyone's public, processed photos, newest first."""
     return await page_out(await service.public_feed(db=runtime().db, cursor=query_args.cursor))
@@ -106,10 +107,7 @@ async def list_public_photos(query_args: PageQuery) -> PhotoPageOut:
 @tag(["photos"])
 @document_request(UploadForm, source=DataSource.FORM_MULTIPART)
 @validate_response(PhotoOut, 201)
-@document_response(ErrorOut, 400)
-@document_response(ErrorOut, 409)
-@document_response(ErrorOut, 413)
-@document_response(ErrorOut, 415)
+@error_responses(400, 401, 403, 408, 409, 413, 415)
 async def upload_photo() -> tuple[PhotoOut, int]:
     """Upload one photo (streamed; the limit is PHOTOSHARE_MAX_UPLOAD_BYTES). It starts as 'processing'."""
     public_id = await receive_upload()
@@ -120,7 +118,7 @@ async def upload_photo() -> tuple[PhotoOut, int]:
 @blueprint.get("/photos/<public_id>")
 @tag(["photos"])
 @validate_response(PhotoOut)
-@document_response(ErrorOut, 404)
+@error_responses(404)
 async def get_photo(public_id: str) -> PhotoOut:
     """One photo with short-lived URLs of the original and its thumbnails."""
     photo = await service.visible_photo(db=runtime().db, public_id=public_id, viewer=current_user())
@@ -133,8 +131,7 @@ async def get_photo(public_id: str) -> PhotoOut:
 @tag(["photos"])
 @validate_request(PhotoUpdateIn)
 @validate_response(PhotoOut)
-@document_response(ErrorOut, 403)
-@document_response(ErrorOut, 404)
+@error_responses(400, 401, 403, 404)
 async def update_photo(public_id: str, data: PhotoUpdateIn) -> PhotoOut:
     """Change the caption or the visibility (owner only)."""
     photo = await service.edit_photo(
@@ -147,8 +144,8 @@ async def update_photo(public_id: str, data: PhotoUpdateIn) -> PhotoOut:
 
 @blueprint.delete("/photos/<public_id>")
 @tag(["photos"])
-@document_response(ErrorOut, 403)
-@document_response(ErrorOut, 404)
+@no_content
+@error_responses(401, 403, 404)
 async def delete_photo(public_id: str):
     """Delete the photo, its thumbnails and every object in S3 (owner only)."""
     rt = runtime()

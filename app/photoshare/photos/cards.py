@@ -32,6 +32,7 @@ def gallery_cards(page: PhotoPage, urls: dict[str, PhotoUrls], *, show_visibilit
             by = f"{by} · {photo.visibility}"
         cards.append(
             f'<li><a href="{photo_href(photo.public_id)}">{image}</a>'
-            f'<p class="caption">{escape(photo.caption)}</p><p class="by">{by}</p></li>'
+            f'<p class="caption">{escape(photo.caption)}</p><p class="by">{by}</p>'
+            f'<p class="likes" title="likes">♥ {photo.like_count}</p></li>'
         )
     return Markup("".join(cards))  # noqa: S704 - every user value above is escaped

@@ -50,6 +50,7 @@ class Photo:
     camera_model: str | None
     created_at: datetime
     processed_at: datetime | None
+    like_count: int = 0
     thumbnails: dict[int, Thumbnail] = field(default_factory=dict)
 
 
@@ -93,6 +94,7 @@ class PhotoOut(BaseModel):
     visibility: Visibility
     created_at: datetime
     processed_at: datetime | None
+    like_count: int = Field(ge=0)
     metadata: PhotoMetadataOut
     urls: ImageUrlsOut
 

@@ -69,6 +69,12 @@ async def public_feed(*, db: Database, cursor: str | None) -> PhotoPage:
     return paged(photos)
 
 
+async def storage_used(*, db: Database, user: User) -> int:
+    """Bytes of the user's originals and thumbnails, as the quota counts them."""
+    async with db.cursor() as cur:
+        return await repository.storage_used(cur, user_id=user.id)
+
+
 async def visible_photo(*, db: Database, public_id: str, viewer: User | None) -> Photo | None:
     if not keys.is_public_id(public_id):
         return None
@@ -111,7 +117,7 @@ async def delete_photo(*, db: Database, storage: PhotoStorage, public_id: str, u
     photo = await owned_photo(db=db, public_id=public_id, user=user)
     if photo is None:
         return False
-    async with db.cursor() as cur:
+    async with db.transaction() as cur:
         if not await repository.mark_photo_deleting(cur, photo_id=photo.id, owner_id=user.id):
             return False
     await remove_photo(db=db, storage=storage, photo_id=photo.id, owner_id=user.id, public_id=public_id)

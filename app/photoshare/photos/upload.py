@@ -12,7 +12,8 @@ object:
    (owner, sha256) reports a duplicate before the object is completed.
 4. Only then is the object completed (the Lambda may report on it at once:
    the webhook finds the row) and the row marked 'stored', which makes it
-   visible.
+   visible, in the same statement that counts its bytes against the owner's
+   quota (refused there if a concurrent upload took the room first).
 
 Any failure on the way aborts the multipart upload, deletes what was
 written and deletes the row; if S3 or the database cannot take the clean-up
@@ -33,20 +34,23 @@ from photoshare import repository
 from photoshare.accounts.models import User
 from photoshare.database import Database
 from photoshare.errors import (
+    AppError,
     DuplicatePhotoError,
     EmptyFileError,
     InvalidFilenameError,
     InvalidUploadError,
     PayloadTooLargeError,
+    QuotaExceededError,
 )
 from photoshare.logs import log
+from photoshare.metrics import registry as metrics
 from photoshare.photos import keys
 from photoshare.photos.formats import SNIFF_BYTES, ImageType, check_image
 from photoshare.photos.models import CAPTION_MAX_CHARS, VISIBILITIES
 from photoshare.photos.multipart import Field, FileData, FileEnd, FileStart, FormReader, boundary_of
 from photoshare.settings import Settings
 from photoshare.storage import PhotoStorage
-from photoshare.web.streaming import BodyStream
+from photoshare.web.streaming import BodyStream, ClientDisconnectedError
 
 # Room for the multipart framing and the small fields beside the file.
 FORM_OVERHEAD_BYTES = 64 * 1024
@@ -92,6 +96,7 @@ class Upload:
         self.parts: list[dict] = []
         self.multipart_upload_id: str | None = None
         self.row_id: int | None = None
+        self.quota_left = 0
         self.object_written = False
         self.file_seen = False
         self.file_done = False
@@ -106,12 +111,46 @@ class Upload:
         check_csrf: Callable[[str | None], None],
     ) -> str:
         """Read the whole upload and return the new photo's public id."""
+        try:
+            public_id = await self._run(
+                stream,
+                content_type=content_type,
+                content_length=content_length,
+                csrf_header=csrf_header,
+                check_csrf=check_csrf,
+            )
+        except AppError as err:
+            metrics.UPLOADS_REJECTED.labels(reason=err.code).inc()
+            raise
+        except ClientDisconnectedError:
+            metrics.UPLOADS_REJECTED.labels(reason="client_disconnected").inc()
+            raise
+        metrics.UPLOAD_BYTES.inc(self.size)
+        return public_id
+
+    async def _run(
+        self,
+        stream: BodyStream,
+        *,
+        content_type: str | None,
+        content_length: int | None,
+        csrf_header: str | None,
+        check_csrf: Callable[[str | None], None],
+    ) -> str:
         limit = self.settings.max_upload_bytes
         if content_length is not None and content_length > limit + FORM_OVERHEAD_BYTES:
             raise PayloadTooLargeError(f"The file is larger than the limit of {size_label(limit)}.", limit_bytes=limit)
         reader = FormReader(boundary_of(content_type))
         if csrf_header is not None:
             check_csrf(csrf_header)
+        # The quota is checked before (the known usage against Content-Length), while the bytes
+        # arrive, and once more, atomically, when the photo is marked stored.
+        async with self.db.cursor() as cur:
+            self.quota_left = self.settings.storage_quota_bytes - await repository.storage_used(
+                cur, user_id=self.owner.id
+            )
+        if content_length is not None and content_length > self.quota_left + FORM_OVERHEAD_BYTES:
+            raise self._over_quota()
         try:
             async for chunk in stream.chunks(idle_timeout=self.settings.upload_idle_timeout):
                 if stream.received_bytes > limit + FORM_OVERHEAD_BYTES:
@@ -154,6 +193,16 @@ class Upload:
                 self._identify()
             self.file_done = True
 
+    def _over_quota(self) -> QuotaExceededError:
+        quota = self.settings.storage_quota_bytes
+        free = max(0, self.quota_left)
+        return QuotaExceededError(
+            f"This upload would take you over your storage quota of {size_label(quota)}"
+            f" ({size_label(free)} free). Delete some photos to make room; nothing was stored.",
+            quota_bytes=quota,
+            free_bytes=free,
+        )
+
     async def _write(self, data: bytes) -> None:
         self.size += len(data)
         if self.size > self.settings.max_upload_bytes:
@@ -161,6 +210,8 @@ class Upload:
                 f"The file is larger than the limit of {size_label(self.settings.max_upload_bytes)}.",
                 limit_bytes=self.settings.max_upload_bytes,
             )
+        if self.size > self.quota_left:
+            raise self._over_quota()
         if self.image_type is None:
             self.head = (self.head + data)[:SNIFF_BYTES]
             if len(self.head) >= SNIFF_BYTES:
@@ -234,7 +285,14 @@ class Upload:
             await self.storage.complete_multipart(self.key, self.multipart_upload_id, self.parts)
             self.multipart_upload_id = None
         async with self.db.transaction() as cur:
-            await repository.mark_photo_stored(cur, photo_id=self.row_id)
+            within_quota = await repository.mark_photo_stored(
+                cur, photo_id=self.row_id, owner_id=self.owner.id, quota_bytes=self.settings.storage_quota_bytes
+            )
+            if not within_quota:
+                # Another upload took the room meanwhile; the rollback undoes the state change.
+                used = await repository.storage_used(cur, user_id=self.owner.id)
+                self.quota_left = self.settings.storage_quota_bytes - used
+                raise self._over_quota()
 
     async def _report_duplicate(self, sha256: bytes) -> None:
         async with self.db.cursor() as cur:

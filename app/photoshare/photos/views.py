@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from jinja2.filters import do_filesizeformat as filesizeformat
+from markupsafe import Markup
 from quart import redirect, request, url_for
 
-from photoshare.accounts.web import csrf_checked_in_view, current_user, ensure_session, require_user, session_blueprint
+from photoshare.accounts.web import (
+    csrf_checked_in_view,
+    current_session,
+    current_user,
+    ensure_session,
+    require_user,
+    session_blueprint,
+)
+from photoshare.albums import service as albums_service
 from photoshare.errors import InvalidRequestError, PhotoNotFoundError
 from photoshare.photos import service
 from photoshare.photos.cards import gallery_cards
@@ -12,9 +22,21 @@ from photoshare.photos.models import CAPTION_MAX_CHARS, PAGE_THUMBNAIL, VISIBILI
 from photoshare.photos.streamed import PAGE_UPLOAD_PATH, receive_upload
 from photoshare.photos.views_paths import PHOTO_PAGE_PREFIX
 from photoshare.runtime import runtime
+from photoshare.social import service as social_service
+from photoshare.social.models import COMMENT_MAX_CHARS
 from photoshare.web.pages import render_page
 
 blueprint = session_blueprint("photos", __name__)
+
+
+def storage_line(used: int, quota: int) -> Markup:
+    """The quota line of "My photos" and the upload page, formatted here: the gallery is the hot path."""
+    percent = round(100 * used / quota, 1) if quota else 0
+    return Markup(  # noqa: S704 - numbers only
+        f'<p class="storage">Storage: {filesizeformat(used, binary=True)} of {filesizeformat(quota, binary=True)}'
+        f' used ({percent}%) <meter min="0" max="{quota}" value="{used}" high="{int(quota * 0.9)}">'
+        f"{percent}%</meter></p>"
+    )
 
 
 @blueprint.get("/")
@@ -31,15 +53,26 @@ async def my_photos():
     rt = runtime()
     page = await service.my_photos(db=rt.db, owner=user, cursor=request.args.get("cursor"))
     cards = gallery_cards(page, await service.page_urls(rt.storage, page), show_visibility=True)
-    return await render_page("gallery.html", title="My photos", page=page, cards=cards, mine=True)
+    return await render_page(
+        "gallery.html",
+        title="My photos",
+        page=page,
+        cards=cards,
+        mine=True,
+        storage=storage_line(current_session().storage_used_bytes, rt.settings.storage_quota_bytes),
+    )
 
 
 @blueprint.get("/upload")
 async def upload_page():
     require_user()
-    await ensure_session()
+    session = await ensure_session()
+    rt = runtime()
     return await render_page(
-        "upload.html", max_upload_bytes=runtime().settings.max_upload_bytes, caption_max=CAPTION_MAX_CHARS
+        "upload.html",
+        max_upload_bytes=rt.settings.max_upload_bytes,
+        caption_max=CAPTION_MAX_CHARS,
+        storage=storage_line(session.storage_used_bytes, rt.settings.storage_quota_bytes),
     )
 
 
@@ -58,14 +91,22 @@ async def photo_page(public_id: str):
     if photo is None:
         raise PhotoNotFoundError()
     urls = await service.photo_urls(rt.storage, photo)
+    is_owner = viewer is not None and viewer.id == photo.owner_id
+    like_count, liked = await social_service.like_state(db=rt.db, photo=photo, viewer=viewer)
+    comments = await social_service.photo_comments(db=rt.db, photo=photo, cursor=request.args.get("comments"))
     return await render_page(
         "photo.html",
         photo=photo,
         urls=urls,
         large=PAGE_THUMBNAIL,
-        is_owner=viewer is not None and viewer.id == photo.owner_id,
+        is_owner=is_owner,
         visibilities=VISIBILITIES,
         caption_max=CAPTION_MAX_CHARS,
+        like_count=like_count,
+        liked=liked,
+        comments=comments,
+        comment_max=COMMENT_MAX_CHARS,
+        albums=await albums_service.albums_of_photo(db=rt.db, owner=viewer, photo=photo) if is_owner else [],
     )
 
 

@@ -13,6 +13,7 @@ from photoshare.aws import read_secret_string
 from photoshare.database import Database
 from photoshare.errors import InvalidRequestError, InvalidSignatureError, UnknownPhotoError
 from photoshare.logs import log
+from photoshare.metrics import registry as metrics
 from photoshare.photos import keys
 from photoshare.photos.models import Thumbnail
 from photoshare.webhook.models import ProcessingReport
@@ -93,5 +94,10 @@ async def apply_report(*, db: Database, bucket: str, report: ProcessingReport) -
             camera_model=meta.camera_model,
             thumbnails=thumbnails,
         )
+        if photo["state"] == "stored":  # an upload still in flight counts its thumbnails when it is stored
+            await repository.add_storage(
+                cur, user_id=photo["owner_id"], size_bytes=sum(t.size_bytes for t in thumbnails)
+            )
+    metrics.PROCESSING_LAG.observe(max(0.0, float(photo["age_seconds"])))
     log("webhook_applied", photo_id=photo["public_id"], status=report.status)
     return True

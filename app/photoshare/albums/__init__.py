@@ -1,0 +1,1 @@
+"""Albums: named groups of one owner's photos, with a cover and keyset pages."""

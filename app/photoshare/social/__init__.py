@@ -1,0 +1,1 @@
+"""Comments and likes on the photos a viewer may see."""

@@ -1,0 +1,1 @@
+"""Personal API tokens: created and revoked by their owner, sent as Authorization: Bearer."""
