@@ -42,6 +42,7 @@ from photoshare.tokens import views as tokens_views
 from photoshare.web import apidocs
 from photoshare.web.context import RequestContextMiddleware, record_route
 from photoshare.web.errors import NoContent, register_error_handlers
+from photoshare.web.page_cache import PageCache
 from photoshare.web.security import add_security_headers
 from photoshare.web.streaming import StreamedBodyMiddleware
 from photoshare.webhook import views as webhook_views
@@ -69,7 +70,8 @@ def create_app(settings: Settings | None = None) -> Quart:
     configure_logging(settings.log_level)
     app = Quart(__name__)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, BODY_TIMEOUT=30, TEMPLATES_AUTO_RELOAD=False)
-    app.extensions["photoshare"] = Runtime(settings)
+    rt = app.extensions["photoshare"] = Runtime(settings)
+    rt.feed_cache = PageCache(seconds=settings.feed_cache_seconds)
     QuartSchema(
         app,
         openapi_path=f"{API_PREFIX}/openapi.json",

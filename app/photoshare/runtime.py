@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from quart import current_app
 
 from photoshare.settings import Settings
+from photoshare.web.page_cache import PageCache
 
 if TYPE_CHECKING:
     from photoshare.accounts.passwords import Passwords
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 @dataclass
 class Runtime:
     settings: Settings
+    feed_cache: PageCache = field(init=False)
     db: Database = field(init=False)
     aws: AwsClients = field(init=False)
     storage: PhotoStorage = field(init=False)

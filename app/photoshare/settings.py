@@ -64,6 +64,7 @@ class Settings:
     upload_idle_timeout: float = 30.0
     proxy_hops: int = 0
     presigned_url_ttl: int = 300
+    feed_cache_seconds: int = 1
     session_idle_timeout: int = 3600
     session_absolute_timeout: int = 43200
     login_max_failures_per_account: int = 5
@@ -182,6 +183,7 @@ PARSERS: dict[str, Callable[[str, str], Any]] = {
     "upload_idle_timeout": positive(float),
     "proxy_hops": whole_number,
     "presigned_url_ttl": positive(int),
+    "feed_cache_seconds": whole_number,
     "session_idle_timeout": positive(int),
     "session_absolute_timeout": positive(int),
     "login_max_failures_per_account": positive(int),

@@ -77,6 +77,8 @@ def settings(aws_environment, app_secrets, migrated_database, clean_database, em
         webhook_secret_id=app_secrets.webhook_secret_id,
         max_upload_bytes=1024 * 1024,
         sweep_interval=3600,
+        # Tests read the feed right after changing it; test_gallery.py checks the cache itself.
+        feed_cache_seconds=0,
     )
 
 

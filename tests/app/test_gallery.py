@@ -1,6 +1,7 @@
 """The galleries: keyset pages with opaque cursors, and images only as short-lived presigned URLs."""
 
 import asyncio
+import dataclasses
 import datetime
 import re
 import urllib.request
@@ -9,11 +10,13 @@ from urllib.parse import parse_qs, urlsplit
 import botocore.auth
 import pytest
 import sample_images
+from app_client import Visitor
 from botocore.auth import S3SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from reports import encode, report_for, signed_headers, write_thumbnails
 
+from photoshare.app import create_app
 from photoshare.presign import FrozenCredentials, UrlSigner
 
 
@@ -150,3 +153,25 @@ def test_urls_stay_the_same_within_a_fifth_of_their_lifetime():
     assert len(same) == 1
     assert later.url not in same
     assert later.expires_at - (start + 60) == 300
+
+
+async def test_anonymous_visitors_share_a_briefly_kept_feed_page(
+    settings, clean_database, empty_bucket, s3_client, app_secrets
+):
+    quart_app = create_app(dataclasses.replace(settings, feed_cache_seconds=3600))
+    async with quart_app.test_app() as running:
+        alice, first_visitor, second_visitor = (Visitor(running.test_client()) for _ in range(3))
+        await alice.register("alice")
+        await upload_many(alice, 1, "public")
+        await process_all(alice, clean_database, empty_bucket, s3_client, app_secrets.webhook_key)
+        kept = (await first_visitor.get("/")).text
+        assert kept.count("<img ") == 1
+        await upload_many(alice, 1, "public", first_seed=5)
+        await process_all(alice, clean_database, empty_bucket, s3_client, app_secrets.webhook_key)
+
+        # Another anonymous visitor gets the kept page, the new photo not yet in it...
+        assert (await second_visitor.get("/")).text == kept
+        # ...while a logged-in user gets a page of their own, fresh.
+        mine = (await alice.get("/")).text
+        assert mine.count("<img ") == 2
+        assert "Log out" in mine

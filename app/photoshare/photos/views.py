@@ -42,9 +42,16 @@ def storage_line(used: int, quota: int) -> Markup:
 @blueprint.get("/")
 async def feed():
     rt = runtime()
-    page = await service.public_feed(db=rt.db, cursor=request.args.get("cursor"))
+    cursor = request.args.get("cursor", "")
+    anonymous = current_user() is None
+    if anonymous and (cached := rt.feed_cache.get(cursor)) is not None:
+        return cached
+    page = await service.public_feed(db=rt.db, cursor=cursor or None)
     cards = gallery_cards(page, await service.page_urls(rt.storage, page), show_visibility=False)
-    return await render_page("gallery.html", title="Public photos", page=page, cards=cards, mine=False)
+    rendered = await render_page("gallery.html", title="Public photos", page=page, cards=cards, mine=False)
+    if anonymous:  # the same page for every visitor who is not logged in
+        rt.feed_cache.put(cursor, rendered)
+    return rendered
 
 
 @blueprint.get("/photos")
