@@ -15,8 +15,22 @@ from dataclasses import dataclass
 import boto3
 import pymysql
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from devtools import localcloud as localcloud_module
+
+CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium, headless, with no background traffic to hosts this closed network cannot reach.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @dataclass(frozen=True)
@@ -118,6 +132,15 @@ def empty_bucket(s3_client, bucket) -> Iterator[str]:
     """The session bucket, emptied after the test."""
     yield bucket
     empty_bucket_now(s3_client, bucket)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright, which must never download a browser of its own."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def pytest_report_header(config) -> list[str]:

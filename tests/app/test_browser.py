@@ -1,23 +1,12 @@
-"""The pages in a real browser (headless Chromium): register, then upload several files at once
-with a caption, each with its own progress bar and result, and find them in "My photos"."""
+"""The pages in a real browser (headless Chromium): several files uploaded at once, each with its
+own progress bar and result, and a photo shared by a password link opened in another browser."""
 
 import pytest
 import sample_images
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from servers import AppServer, app_environment
 
 pytestmark = pytest.mark.slow
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -28,12 +17,10 @@ def server(settings, tmp_path):
 
 
 @pytest.fixture
-def page(tmp_path):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        yield context.new_page()
-        browser.close()
+def page(chromium):
+    context = chromium.new_context()
+    yield context.new_page()
+    context.close()
 
 
 def test_several_files_upload_with_a_progress_bar_each(server, page, tmp_path):

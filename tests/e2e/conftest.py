@@ -11,28 +11,15 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_URL = "http://127.0.0.1:8080"
 ARTIFACTS = ROOT / "tests" / "artifacts" / "e2e"
-CHROMIUM = "/usr/bin/chromium"
-# As the machine's notes prescribe: no background traffic to hosts this network cannot reach.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MAKE_UP_TIMEOUT_SECONDS = 1500
 
 
@@ -47,14 +34,6 @@ def deployed() -> str:
     assert f"PhotoShare is up: {APP_URL}" in run.stdout
     assert httpx.get(f"{APP_URL}/readyz", timeout=10).json()["status"] == "ready"
     return APP_URL
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 class Shots:

@@ -37,13 +37,13 @@ def unsigned(url: str) -> str:
     return urlunsplit(urlsplit(url)._replace(query=""))
 
 
-def test_upload_processing_and_privacy(deployed, browser, shots, tmp_path):
+def test_upload_processing_and_privacy(deployed, chromium, shots, tmp_path):
     app = deployed
     owner, stranger = f"alice{secrets.token_hex(3)}", f"mallory{secrets.token_hex(3)}"
     photo_file = tmp_path / "holiday.jpg"
     phone_photo(photo_file)
     image_responses: dict[str, int] = {}
-    page = browser.new_context().new_page()
+    page = chromium.new_context().new_page()
     page.on("response", lambda response: image_responses.__setitem__(response.url, response.status))
 
     # 1. Register, log out, log in.
@@ -107,7 +107,7 @@ def test_upload_processing_and_privacy(deployed, browser, shots, tmp_path):
     assert httpx.get(unsigned(thumbnail_url), timeout=10).status_code == 403
 
     # A second user sees nothing of it: not in the browser, not through the API.
-    other = browser.new_context().new_page()
+    other = chromium.new_context().new_page()
     register(other, app, stranger)
     assert other.goto(f"{app}/photos/{photo_id}").status == 404
     shots.take(other, "hidden-from-another-user")
