@@ -194,6 +194,17 @@ def test_web_role_reaches_its_prefixes_secrets_key_and_ssm(aws, key_arn):
         f"arn:aws:s3:::{BUCKET}/originals/*",
         f"arn:aws:s3:::{BUCKET}/thumbnails/*",
     }
+    assert set(as_list(by_sid["PhotoObjects"]["Action"])) == {
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:AbortMultipartUpload",
+    }
+    # HeadBucket (/readyz) and 404s for missing keys need ListBucket on the bucket itself.
+    assert (by_sid["ListBucket"]["Action"], by_sid["ListBucket"]["Resource"]) == (
+        "s3:ListBucket",
+        f"arn:aws:s3:::{BUCKET}",
+    )
     secret_base = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT_ID}:secret:{PREFIX}"
     assert set(as_list(by_sid["ReadOwnSecrets"]["Resource"])) == {
         f"{secret_base}/db/credentials-??????",
@@ -222,6 +233,11 @@ def test_processor_role_reads_originals_writes_thumbnails(aws, key_arn):
         "Resource": f"arn:aws:s3:::{BUCKET}/originals/*",
     }
     assert by_sid["WriteThumbnails"]["Resource"] == f"arn:aws:s3:::{BUCKET}/thumbnails/*"
+    # A deleted original must read as NoSuchKey, not AccessDenied.
+    assert (by_sid["ListBucket"]["Action"], by_sid["ListBucket"]["Resource"]) == (
+        "s3:ListBucket",
+        f"arn:aws:s3:::{BUCKET}",
+    )
     assert by_sid["ReadSigningKey"]["Resource"].endswith(f":secret:{PREFIX}/webhook/signing-key-??????")
     assert by_sid["UseProjectKey"]["Resource"] == key_arn
     assert by_sid["WriteOwnLogs"]["Resource"].endswith(f":log-group:/aws/lambda/{FUNCTION}:*")
