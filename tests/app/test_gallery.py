@@ -175,3 +175,17 @@ async def test_anonymous_visitors_share_a_briefly_kept_feed_page(
         mine = (await alice.get("/")).text
         assert mine.count("<img ") == 2
         assert "Log out" in mine
+
+
+async def test_pages_look_again_while_a_photo_is_processing(
+    visitor, clean_database, empty_bucket, s3_client, app_secrets
+):
+    alice = visitor()
+    await alice.register("alice")
+    (photo_id,) = await upload_many(alice, 1)
+    refresh = '<meta http-equiv="refresh"'
+    assert refresh in (await alice.get(f"/photos/{photo_id}")).text
+    assert refresh in (await alice.get("/photos")).text
+    await process_all(alice, clean_database, empty_bucket, s3_client, app_secrets.webhook_key)
+    assert refresh not in (await alice.get(f"/photos/{photo_id}")).text
+    assert refresh not in (await alice.get("/photos")).text
