@@ -134,9 +134,13 @@ def empty_bucket(s3_client, bucket) -> Iterator[str]:
     empty_bucket_now(s3_client, bucket)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """Debian's Chromium driven by Playwright, which must never download a browser of its own."""
+    """Debian's Chromium driven by Playwright, which must never download a browser of its own.
+
+    Module scope: Playwright's sync API keeps an event loop running on the main
+    thread while it is open, and pytest-asyncio cannot run a test beside it.
+    """
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
