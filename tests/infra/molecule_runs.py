@@ -13,16 +13,25 @@ import os
 import subprocess
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 from infra_playbooks import ROOT
 
 # Side by side on a 2-core machine; more only adds contention for the CPU.
 WORKERS = 3
 TIMEOUT_S = 900
+VENV_BIN = Path(sys.executable).parent
 
 
 def run_scenario(role: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "ANSIBLE_DEPRECATION_WARNINGS": "false", "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        # Molecule runs ansible-playbook and ansible-config from the venv, also outside make.
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(ROOT),
+        "ANSIBLE_DEPRECATION_WARNINGS": "false",
+        "NO_COLOR": "1",
+    }
     env.pop("PHOTOSHARE_MOTO_URL", None)
     return subprocess.run(
         [sys.executable, "-m", "devtools.privatemoto", sys.executable, "-m", "molecule", "test"],

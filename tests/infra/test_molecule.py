@@ -7,6 +7,8 @@ collected them (conftest.py, molecule_runs.py); each test waits for its own.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from infra_playbooks import ROOT
 from molecule_runs import TIMEOUT_S
@@ -41,3 +43,9 @@ def test_molecule_scenario(role, molecule_scenarios):
         steps.insert(0, "prepare")
     for step in steps:
         assert f"{step}: Executed: Successful" in output, f"{role}: {step} did not run"
+    # Every step, destroy included, called the scenario's own emulator and nothing else
+    # (preflight reports the endpoint of each playbook run).
+    (private,) = re.findall(r"==> private moto server on (http://\S+)", output)
+    endpoints = re.findall(r"(Deploying|Tearing down) photoshare .* through (http://\S+)", output)
+    assert ("Tearing down", private) in endpoints, output[-6000:]
+    assert {url for _, url in endpoints} == {private}
