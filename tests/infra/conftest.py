@@ -20,6 +20,7 @@ import boto3
 import pymysql
 import pytest
 from infra_playbooks import ROOT, PlaybookRun, run_playbook
+from molecule_runs import ScenarioRuns
 
 from devtools.privatemoto import PrivateMoto
 
@@ -111,3 +112,25 @@ def built(emulator, deployment) -> BuiltEstate:
     first = site()
     assert first.returncode == 0, first.explain()
     return BuiltEstate(emulator.endpoint_url, deployment, first, site(), site(check=True))
+
+
+_SCENARIO_RUNS = ScenarioRuns()
+
+
+def pytest_collection_finish(session) -> None:
+    """Start the selected Molecule scenarios now, so they run beside the estate tests."""
+    roles = [
+        item.callspec.params["role"]
+        for item in session.items
+        if getattr(item, "originalname", "") == "test_molecule_scenario"
+    ]
+    _SCENARIO_RUNS.start(roles)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    _SCENARIO_RUNS.close()
+
+
+@pytest.fixture(scope="session")
+def molecule_scenarios() -> ScenarioRuns:
+    return _SCENARIO_RUNS

@@ -21,9 +21,11 @@ AWS_HOSTS = "aws_control"
 class TaskResult:
     play: str
     task: str
+    host: str
     changed: bool
     failed: bool
     skipped: bool
+    msg: str
 
 
 @dataclass(frozen=True)
@@ -49,28 +51,43 @@ def _task_results(report: dict) -> list[TaskResult]:
     results = []
     for play in report.get("plays", []):
         for task in play.get("tasks", []):
-            for host_result in task.get("hosts", {}).values():
+            for host, host_result in task.get("hosts", {}).items():
                 items = host_result.get("results") or [host_result]
                 results.append(
                     TaskResult(
                         play=play["play"]["name"],
                         task=task["task"]["name"],
+                        host=host,
                         changed=any(item.get("changed", False) for item in items),
                         failed=any(item.get("failed", False) for item in items),
                         skipped=all(item.get("skipped", False) for item in items),
+                        msg=str(host_result.get("msg", "")),
                     )
                 )
     return results
 
 
 def run_playbook(
-    playbook: str, endpoint_url: str, extra_vars: dict, *, check: bool = False, inventory: str = "inventories/local"
+    playbook: str,
+    endpoint_url: str,
+    extra_vars: dict,
+    *,
+    check: bool = False,
+    inventory: str = "inventories/local",
+    limit: str | None = AWS_HOSTS,
+    environment: dict[str, str] | None = None,
 ) -> PlaybookRun:
-    """ansible-playbook as `make up` runs it, with the JSON callback and extra vars from a file."""
+    """ansible-playbook as `make up` runs it, with the JSON callback and extra vars from a file.
+
+    `limit` None runs on every host of the inventory; `environment` adds to the
+    process environment (the aws inventory's plugin finds its endpoint there).
+    """
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump({"photoshare_aws_endpoint_url": endpoint_url, **extra_vars}, handle)
         vars_file = handle.name
-    args = [str(ANSIBLE_PLAYBOOK), "-i", inventory, playbook, "--limit", AWS_HOSTS, "-e", f"@{vars_file}"]
+    args = [str(ANSIBLE_PLAYBOOK), "-i", inventory, playbook, "-e", f"@{vars_file}"]
+    if limit is not None:
+        args += ["--limit", limit]
     if check:
         args.append("--check")
     env = {
@@ -78,6 +95,7 @@ def run_playbook(
         "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
         "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
         "ANSIBLE_DEPRECATION_WARNINGS": "false",
+        **(environment or {}),
     }
     try:
         proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)

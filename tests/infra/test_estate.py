@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+import subprocess
 
 import pymysql
 import pytest
@@ -13,6 +15,7 @@ pytestmark = pytest.mark.slow
 
 WORLD = "0.0.0.0/0"
 BUCKET = f"{PREFIX}-assets-{ACCOUNT_ID}"
+DEPLOY_BUCKET = f"{PREFIX}-deploy-{ACCOUNT_ID}"
 FUNCTION = f"{PREFIX}-metadata-extractor"
 
 
@@ -265,8 +268,9 @@ def test_no_policy_allows_every_action_on_every_resource(aws):
     for group in ("admins", "developers"):
         name = f"{PREFIX}-{group}"
         documents.append(iam.get_group_policy(GroupName=name, PolicyName=name)["PolicyDocument"])
-    documents.append(json.loads(aws("s3").get_bucket_policy(Bucket=BUCKET)["Policy"]))
-    assert len(documents) == 5
+    for bucket in (BUCKET, DEPLOY_BUCKET):
+        documents.append(json.loads(aws("s3").get_bucket_policy(Bucket=bucket)["Policy"]))
+    assert len(documents) == 6
     for document in documents:
         for statement in statements(document):
             if statement["Effect"] != "Allow":
@@ -275,26 +279,29 @@ def test_no_policy_allows_every_action_on_every_resource(aws):
             assert not ("*" in resources and any(a == "*" or a.endswith(":*") for a in actions)), statement
 
 
-def test_bucket_is_private_encrypted_versioned_and_tls_only(aws, key_arn):
-    s3 = aws("s3")
-    assert s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"] == {
+def assert_private_encrypted_and_tls_only(s3, bucket: str, key_arn: str) -> None:
+    assert s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True,
         "IgnorePublicAcls": True,
         "BlockPublicPolicy": True,
         "RestrictPublicBuckets": True,
     }
-    ownership = s3.get_bucket_ownership_controls(Bucket=BUCKET)["OwnershipControls"]["Rules"]
+    ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
     assert ownership == [{"ObjectOwnership": "BucketOwnerEnforced"}]
-    (rule,) = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"]
+    (rule,) = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
     assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}
     assert rule["BucketKeyEnabled"] is True
-    assert s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Enabled"
-    (deny,) = statements(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])
+    (deny,) = statements(s3.get_bucket_policy(Bucket=bucket)["Policy"])
     assert deny["Effect"] == "Deny"
     assert deny["Principal"] == "*"
     assert deny["Action"] == "s3:*"
-    assert set(deny["Resource"]) == {f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"}
+    assert set(deny["Resource"]) == {f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"}
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_bucket_is_private_encrypted_versioned_and_tls_only(aws, key_arn):
+    assert_private_encrypted_and_tls_only(aws("s3"), BUCKET, key_arn)
+    assert aws("s3").get_bucket_versioning(Bucket=BUCKET)["Status"] == "Enabled"
 
 
 def test_bucket_lifecycle_aborts_uploads_and_expires_old_versions(aws):
@@ -302,6 +309,20 @@ def test_bucket_lifecycle_aborts_uploads_and_expires_old_versions(aws):
     assert rule["Status"] == "Enabled"
     assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
     assert rule["NoncurrentVersionExpiration"]["NoncurrentDays"] == 30
+
+
+def test_deploy_bucket_is_private_encrypted_tls_only_and_keeps_no_versions(aws, key_arn):
+    assert_private_encrypted_and_tls_only(aws("s3"), DEPLOY_BUCKET, key_arn)
+    # Never versioned (the files may hold what a task sends to the host), so deletes are final.
+    assert "Status" not in aws("s3").get_bucket_versioning(Bucket=DEPLOY_BUCKET)
+
+
+def test_deploy_bucket_expires_transfers_after_a_day(aws):
+    (rule,) = aws("s3").get_bucket_lifecycle_configuration(Bucket=DEPLOY_BUCKET)["Rules"]
+    assert rule["Status"] == "Enabled"
+    assert rule["Expiration"] == {"Days": 1}
+    assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+    assert rule.get("Filter", {}).get("Prefix", "") == ""
 
 
 def test_bucket_has_no_cors_rule(aws):
@@ -367,6 +388,19 @@ def test_web_host_runs_debian_13_with_imdsv2_and_an_encrypted_root(aws, instance
     (volume,) = ec2.describe_volumes(VolumeIds=[volume_id])["Volumes"]
     assert volume["Encrypted"] is True
     assert volume["KmsKeyId"] == key_arn
+
+
+def test_web_host_installs_the_ssm_agent_at_first_boot(aws, instance):
+    attribute = aws("ec2").describe_instance_attribute(InstanceId=instance["InstanceId"], Attribute="userData")
+    script = base64.b64decode(attribute["UserData"]["Value"]).decode()
+    assert script.startswith("#!/bin/sh\n")
+    agent = "https://s3.us-east-1.amazonaws.com/amazon-ssm-us-east-1/latest/debian_amd64/amazon-ssm-agent.deb"
+    assert f"--output /tmp/amazon-ssm-agent.deb \\\n  {agent}\n" in script
+    assert "\ndpkg -i /tmp/amazon-ssm-agent.deb\n" in script
+    assert "\nsystemctl enable amazon-ssm-agent\n" in script
+    # The aws_ssm connection moves files with curl on the host.
+    assert "apt-get install -y --no-install-recommends ca-certificates curl\n" in script
+    assert subprocess.run(["sh", "-n"], input=script, text=True, capture_output=True).returncode == 0
 
 
 def test_load_balancer_checks_readyz_and_forwards_http(aws, instance, security_groups):

@@ -56,7 +56,11 @@ def named_leftovers(aws) -> dict[str, list[str]]:
             )["Reservations"]
             for i in r["Instances"]
         ],
-        "bucket": [b["Name"] for b in aws("s3").list_buckets()["Buckets"] if b["Name"].startswith(f"{PREFIX}-assets-")],
+        "bucket": [
+            b["Name"]
+            for b in aws("s3").list_buckets()["Buckets"]
+            if b["Name"].startswith((f"{PREFIX}-assets-", f"{PREFIX}-deploy-"))
+        ],
         "db instance": starts(d["DBInstanceIdentifier"] for d in rds.describe_db_instances()["DBInstances"]),
         "db subnet group": starts(g["DBSubnetGroupName"] for g in rds.describe_db_subnet_groups()["DBSubnetGroups"]),
         "db parameter group": starts(

@@ -15,9 +15,10 @@ options:
     description: The project prefix resource names derive from, also the value of the C(Project) tag.
     type: str
     required: true
-  bucket_name:
-    description: Name of the assets bucket.
-    type: str
+  bucket_names:
+    description: Names of the project's buckets (they carry a suffix, not only the prefix).
+    type: list
+    elements: str
     required: true
   dashboard_names:
     description: CloudWatch dashboards of the project.
@@ -41,7 +42,7 @@ EXAMPLES = r"""
 - name: List what is left of the project
   photoshare.aws.project_resources_info:
     prefix: photoshare
-    bucket_name: photoshare-assets-123456789012
+    bucket_names: [photoshare-assets-123456789012, photoshare-deploy-123456789012]
     dashboard_names: [PhotoShare-Monitor]
   register: leftovers
 """
@@ -137,7 +138,7 @@ def main():
     module = AnsibleAWSModule(
         argument_spec={
             "prefix": {"type": "str", "required": True},
-            "bucket_name": {"type": "str", "required": True},
+            "bucket_names": {"type": "list", "elements": "str", "required": True},
             "dashboard_names": {"type": "list", "elements": "str", "default": []},
             "alarm_names": {"type": "list", "elements": "str", "default": []},
         },
@@ -167,7 +168,7 @@ def main():
 
         s3 = module.client("s3")
         found["s3 bucket"] = [
-            b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"] == module.params["bucket_name"]
+            b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"] in module.params["bucket_names"]
         ]
 
         secrets = module.client("secretsmanager")
