@@ -62,7 +62,10 @@ class PrivateMoto:
     def _answers(self) -> bool:
         if self._process is not None and self._process.poll() is not None:
             raise localcloud.LocalCloudError(f"the private moto server exited early; see {self.log}.")
-        return localcloud.port_open(HOST, self.port)
+        # Another server may have taken the port since free_port() chose it, and
+        # would answer in our place: only our own server's banner proves the bind.
+        banner = f"Running on {self.endpoint_url}".encode()
+        return banner in self.log.read_bytes() and localcloud.port_open(HOST, self.port)
 
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:

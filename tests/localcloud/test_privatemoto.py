@@ -1,5 +1,7 @@
 """The private emulator: fresh, on its own port, with the local cloud's moto settings and fixes."""
 
+import socket
+
 import boto3
 import pytest
 
@@ -87,3 +89,16 @@ def test_stopping_frees_the_port():
     port = moto.port
     moto.stop()
     assert not lc.port_open("127.0.0.1", port)
+
+
+def test_a_port_taken_since_it_was_chosen_is_never_mistaken_for_the_emulator():
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        moto = PrivateMoto()
+        moto.port = squatter.getsockname()[1]
+        try:
+            with pytest.raises(lc.LocalCloudError, match="exited early"):
+                moto.start()
+        finally:
+            moto.stop()
