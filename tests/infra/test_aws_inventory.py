@@ -63,17 +63,21 @@ def ansible(tool: str, *args: str, moto: PrivateMoto) -> subprocess.CompletedPro
     )
 
 
+def ec2_client(moto: PrivateMoto):
+    return boto3.client(
+        "ec2",
+        endpoint_url=moto.endpoint_url,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
 @pytest.fixture(scope="module")
 def tagged_instances() -> Iterator[tuple[PrivateMoto, dict[str, str]]]:
     """A private emulator with instances tagged as site.yml tags them, and some it must leave out."""
     with PrivateMoto() as moto:
-        ec2 = boto3.client(
-            "ec2",
-            endpoint_url=moto.endpoint_url,
-            region_name=REGION,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        ec2 = ec2_client(moto)
         image = ec2.describe_images(Owners=["136693071363"])["Images"][0]["ImageId"]
 
         def launch(tags: dict[str, str]) -> str:
@@ -163,15 +167,21 @@ def path_with_a_stand_in_plugin(tmp_path, path_without_the_plugin) -> str:
     return os.pathsep.join([str(tmp_path), path_without_the_plugin])
 
 
+def run_on_aws_inventory(playbook: str, moto: PrivateMoto, path: str, **kwargs):
+    """A playbook on the unchanged aws inventory, against this emulator only, with this PATH."""
+    return run_playbook(
+        playbook,
+        moto.endpoint_url,
+        {"photoshare_aws_access_key": "testing", "photoshare_aws_secret_key": "testing"},
+        inventory=INVENTORY,
+        environment=emulator_environment(moto, path),
+        **kwargs,
+    )
+
+
 def test_preflight_stops_an_aws_run_early_without_the_session_manager_plugin(path_without_the_plugin):
     with PrivateMoto() as moto:
-        run = run_playbook(
-            "site.yml",
-            moto.endpoint_url,
-            {"photoshare_aws_access_key": "testing", "photoshare_aws_secret_key": "testing"},
-            inventory=INVENTORY,
-            environment=emulator_environment(moto, path_without_the_plugin),
-        )
+        run = run_on_aws_inventory("site.yml", moto, path_without_the_plugin)
         assert run.returncode != 0
         assert "session-manager-plugin is not on the PATH" in run.output
         assert "README.md, Deploy to AWS" in run.output
@@ -184,22 +194,11 @@ def test_preflight_stops_an_aws_run_early_without_the_session_manager_plugin(pat
 
 def test_the_first_run_reaches_the_web_host_it_launches(path_with_a_stand_in_plugin):
     with PrivateMoto() as moto:
-        run = run_playbook(
-            "tests/infra/playbooks/web_hosts_after_compute.yml",
-            moto.endpoint_url,
-            {"photoshare_aws_access_key": "testing", "photoshare_aws_secret_key": "testing"},
-            inventory=INVENTORY,
-            limit=None,
-            environment=emulator_environment(moto, path_with_a_stand_in_plugin),
+        run = run_on_aws_inventory(
+            "tests/infra/playbooks/web_hosts_after_compute.yml", moto, path_with_a_stand_in_plugin, limit=None
         )
         assert run.returncode == 0, run.explain()
-        ec2 = boto3.client(
-            "ec2",
-            endpoint_url=moto.endpoint_url,
-            region_name=REGION,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        ec2 = ec2_client(moto)
         (launched,) = [
             i["InstanceId"]
             for r in ec2.describe_instances(Filters=[{"Name": "tag:Role", "Values": ["web"]}])["Reservations"]
