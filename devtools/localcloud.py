@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "inventories/local/group_vars/all/localcloud.yml"
 # Containers the local deployment creates on the host engine: the stand-in
 # web host and everything Compose runs for the project.
-CONTAINER_FILTERS = ("label=io.photoshare.localcloud", "label=com.docker.compose.project=photoshare")
+CONTAINER_FILTERS = (f"label={webhost.LOCALCLOUD_LABEL}", "label=com.docker.compose.project=photoshare")
 LAMBDA_RUNTIME_IMAGE = "photoshare-lambda-runtime:local"
 # moto's built-in AMI list has no Debian 13; the compute role looks one up by
 # Debian's owner id and name, as on AWS.

@@ -47,6 +47,18 @@ class PrivateMoto:
     def endpoint_url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
+    def client(self, service: str, region: str = "us-east-1"):
+        """A boto3 client of this emulator, with the emulator's dummy credentials."""
+        import boto3  # only the tests need it, not `python -m devtools.privatemoto`
+
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint_url,
+            region_name=region,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",  # noqa: S106 - moto accepts any; nothing secret
+        )
+
     def start(self) -> PrivateMoto:
         with self.log.open("ab") as out:
             self._process = subprocess.Popen(

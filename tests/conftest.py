@@ -11,13 +11,16 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import boto3
 import pymysql
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 
 from devtools import localcloud as localcloud_module
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 CHROMIUM = "/usr/bin/chromium"
 # Debian's Chromium, headless, with no background traffic to hosts this closed network cannot reach.
@@ -141,6 +144,8 @@ def chromium() -> Iterator[Browser]:
     Module scope: Playwright's sync API keeps an event loop running on the main
     thread while it is open, and pytest-asyncio cannot run a test beside it.
     """
+    from playwright.sync_api import sync_playwright  # only the browser tests load Playwright
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

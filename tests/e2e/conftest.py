@@ -17,8 +17,10 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
+from devtools import localcloud as localcloud_module
+
 ROOT = Path(__file__).resolve().parents[2]
-APP_URL = "http://127.0.0.1:8080"
+APP_URL = localcloud_module.load().app_url
 ARTIFACTS = ROOT / "tests" / "artifacts" / "e2e"
 MAKE_UP_TIMEOUT_SECONDS = 1500
 

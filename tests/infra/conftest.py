@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
 import pymysql
 import pytest
 from infra_playbooks import ROOT, PlaybookRun, run_playbook
@@ -91,17 +90,7 @@ def emulator() -> Iterator[PrivateMoto]:
 @pytest.fixture(scope="session")
 def aws(emulator) -> Callable:
     """boto3 clients of the private emulator."""
-
-    def client(service: str):
-        return boto3.client(
-            service,
-            endpoint_url=emulator.endpoint_url,
-            region_name=REGION,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-    return client
+    return lambda service: emulator.client(service, REGION)
 
 
 @pytest.fixture(scope="session")

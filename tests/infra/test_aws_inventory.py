@@ -17,7 +17,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 from conftest import ACCOUNT_ID, PREFIX, REGION
 from infra_playbooks import ROOT, run_playbook
@@ -63,21 +62,11 @@ def ansible(tool: str, *args: str, moto: PrivateMoto) -> subprocess.CompletedPro
     )
 
 
-def ec2_client(moto: PrivateMoto):
-    return boto3.client(
-        "ec2",
-        endpoint_url=moto.endpoint_url,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
 @pytest.fixture(scope="module")
 def tagged_instances() -> Iterator[tuple[PrivateMoto, dict[str, str]]]:
     """A private emulator with instances tagged as site.yml tags them, and some it must leave out."""
     with PrivateMoto() as moto:
-        ec2 = ec2_client(moto)
+        ec2 = moto.client("ec2", REGION)
         image = ec2.describe_images(Owners=["136693071363"])["Images"][0]["ImageId"]
 
         def launch(tags: dict[str, str]) -> str:
@@ -198,7 +187,7 @@ def test_the_first_run_reaches_the_web_host_it_launches(path_with_a_stand_in_plu
             "tests/infra/playbooks/web_hosts_after_compute.yml", moto, path_with_a_stand_in_plugin, limit=None
         )
         assert run.returncode == 0, run.explain()
-        ec2 = ec2_client(moto)
+        ec2 = moto.client("ec2", REGION)
         (launched,) = [
             i["InstanceId"]
             for r in ec2.describe_instances(Filters=[{"Name": "tag:Role", "Values": ["web"]}])["Reservations"]

@@ -1,6 +1,5 @@
 """site.yml --check on an empty account fails nothing and creates nothing."""
 
-import boto3
 import pytest
 from conftest import REGION
 from infra_playbooks import run_playbook
@@ -19,13 +18,7 @@ def test_check_mode_on_an_empty_account(deployment):
         assert any(t.task.endswith("create | Create the VPC") and t.changed for t in run.tasks)
 
         def client(service):
-            return boto3.client(
-                service,
-                endpoint_url=empty.endpoint_url,
-                region_name=REGION,
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            )
+            return empty.client(service, REGION)
 
         # ...and builds none of it.
         assert client("ec2").describe_vpcs(Filters=[{"Name": "tag:Project", "Values": ["photoshare"]}])["Vpcs"] == []

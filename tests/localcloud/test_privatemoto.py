@@ -2,7 +2,6 @@
 
 import socket
 
-import boto3
 import pytest
 
 from devtools import localcloud as lc
@@ -15,23 +14,13 @@ def private():
         yield moto
 
 
-def client(moto, service):
-    return boto3.client(
-        service,
-        endpoint_url=moto.endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
 def test_it_is_not_the_shared_emulator_and_starts_empty(private, localcloud):
     assert private.port != localcloud.moto_port
-    assert client(private, "s3").list_buckets()["Buckets"] == []
+    assert private.client("s3").list_buckets()["Buckets"] == []
 
 
 def test_debian_13_images_come_from_the_project_list(private):
-    images = client(private, "ec2").describe_images(
+    images = private.client("ec2").describe_images(
         Owners=["136693071363"], Filters=[{"Name": "name", "Values": ["debian-13-amd64-*"]}]
     )["Images"]
     assert len(images) == 2
@@ -40,23 +29,23 @@ def test_debian_13_images_come_from_the_project_list(private):
 
 def test_aws_managed_policies_exist(private):
     arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
-    assert client(private, "iam").get_policy(PolicyArn=arn)["Policy"]["Arn"] == arn
+    assert private.client("iam").get_policy(PolicyArn=arn)["Policy"]["Arn"] == arn
 
 
 def test_unknown_parameter_group_is_not_found_as_on_aws(private):
-    with pytest.raises(client(private, "rds").exceptions.DBParameterGroupNotFoundFault):
-        client(private, "rds").describe_db_parameter_groups(DBParameterGroupName="nothing-here")
+    with pytest.raises(private.client("rds").exceptions.DBParameterGroupNotFoundFault):
+        private.client("rds").describe_db_parameter_groups(DBParameterGroupName="nothing-here")
 
 
 def test_key_deletion_takes_an_arn_as_on_aws(private):
-    kms = client(private, "kms")
+    kms = private.client("kms")
     arn = kms.create_key()["KeyMetadata"]["Arn"]
     kms.schedule_key_deletion(KeyId=arn, PendingWindowInDays=7)
     assert kms.describe_key(KeyId=arn)["KeyMetadata"]["KeyState"] == "PendingDeletion"
 
 
 def test_notification_filters_keep_aws_names_and_empty_values(private):
-    s3, aws_lambda, iam = client(private, "s3"), client(private, "lambda"), client(private, "iam")
+    s3, aws_lambda, iam = private.client("s3"), private.client("lambda"), private.client("iam")
     s3.create_bucket(Bucket="filters")
     role = iam.create_role(RoleName="probe", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     function = aws_lambda.create_function(

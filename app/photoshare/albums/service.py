@@ -11,11 +11,11 @@ from photoshare import repository
 from photoshare.accounts.models import User
 from photoshare.albums.models import TITLE_MAX_CHARS, Album, AlbumList, AlbumView
 from photoshare.database import Database
-from photoshare.errors import InvalidRequestError, NotOwnerError, PhotoNotFoundError
+from photoshare.errors import InvalidRequestError, PhotoNotFoundError
 from photoshare.logs import log
 from photoshare.photos import keys
 from photoshare.photos import service as photos_service
-from photoshare.photos.cursor import decode_cursor, encode_cursor
+from photoshare.photos.cursor import decode_cursor, keyset_page
 from photoshare.photos.models import GALLERY_THUMBNAIL, Photo, PhotoPage
 
 PAGE_SIZE = photos_service.PAGE_SIZE
@@ -50,10 +50,7 @@ async def my_albums(*, db: Database, owner: User, cursor: str | None) -> AlbumLi
     before = decode_cursor(cursor)
     async with db.cursor() as cur:
         albums = await repository.owner_albums(cur, owner_id=owner.id, before_id=before, limit=PAGE_SIZE + 1)
-    next_cursor = None
-    if len(albums) > PAGE_SIZE:
-        albums = albums[:PAGE_SIZE]
-        next_cursor = encode_cursor(albums[-1].id)
+    albums, next_cursor = keyset_page(albums, PAGE_SIZE)
     return AlbumList(await with_covers(db, albums), next_cursor)
 
 
@@ -79,11 +76,11 @@ async def album_page(*, db: Database, album: Album, cursor: str | None) -> Photo
 
 
 async def own_photo(*, db: Database, owner: User, photo_public_id: str) -> Photo:
-    photo = await photos_service.visible_photo(db=db, public_id=photo_public_id, viewer=owner)
+    photo = await photos_service.owned_photo(
+        db=db, public_id=photo_public_id, user=owner, not_owner_message="Only your own photos can go into your albums."
+    )
     if photo is None:
         raise PhotoNotFoundError()
-    if photo.owner_id != owner.id:
-        raise NotOwnerError("Only your own photos can go into your albums.")
     return photo
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 from photoshare.errors import InvalidCursorError
 
@@ -16,6 +18,19 @@ VERSION = b"\x01"
 
 def encode_cursor(last_id: int) -> str:
     return base64.urlsafe_b64encode(VERSION + last_id.to_bytes(8, "big")).rstrip(b"=").decode()
+
+
+class HasId(Protocol):
+    id: int
+
+
+Row = TypeVar("Row", bound=HasId)
+
+
+def keyset_page(rows: Sequence[Row], size: int) -> tuple[list[Row], str | None]:
+    """Rows fetched one over the page size: the page, and the cursor of the next (None on the last page)."""
+    page = list(rows[:size])
+    return page, encode_cursor(page[-1].id) if len(rows) > size else None
 
 
 def decode_cursor(cursor: str | None) -> int | None:

@@ -15,7 +15,7 @@ from photoshare.database import Database
 from photoshare.errors import NotOwnerError
 from photoshare.logs import log
 from photoshare.photos import keys
-from photoshare.photos.cursor import decode_cursor, encode_cursor
+from photoshare.photos.cursor import decode_cursor, keyset_page
 from photoshare.photos.models import GALLERY_THUMBNAIL, Photo, PhotoPage
 from photoshare.presign import SignedUrl
 from photoshare.storage import PhotoStorage
@@ -47,10 +47,7 @@ async def photo_urls(storage: PhotoStorage, photo: Photo) -> PhotoUrls:
 
 
 def paged(photos: list[Photo]) -> PhotoPage:
-    if len(photos) > PAGE_SIZE:
-        photos = photos[:PAGE_SIZE]
-        return PhotoPage(photos, encode_cursor(photos[-1].id))
-    return PhotoPage(photos, None)
+    return PhotoPage(*keyset_page(photos, PAGE_SIZE))
 
 
 async def my_photos(*, db: Database, owner: User, cursor: str | None) -> PhotoPage:
@@ -82,11 +79,13 @@ async def visible_photo(*, db: Database, public_id: str, viewer: User | None) ->
         return await repository.find_visible_photo(cur, public_id=public_id, viewer_id=viewer.id if viewer else None)
 
 
-async def owned_photo(*, db: Database, public_id: str, user: User) -> Photo | None:
+async def owned_photo(
+    *, db: Database, public_id: str, user: User, not_owner_message: str | None = None
+) -> Photo | None:
     """The photo if the user owns it; None if they cannot see it; NotOwnerError if they see but do not own it."""
     photo = await visible_photo(db=db, public_id=public_id, viewer=user)
     if photo is not None and photo.owner_id != user.id:
-        raise NotOwnerError()
+        raise NotOwnerError(not_owner_message)
     return photo
 
 

@@ -10,7 +10,6 @@ sees the link until the session ends.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import secrets
@@ -18,14 +17,13 @@ import secrets
 from photoshare import repository
 from photoshare.accounts.models import Session, User
 from photoshare.accounts.passwords import Passwords
-from photoshare.accounts.service import ip_subject
+from photoshare.accounts.service import hash_token, ip_subject
 from photoshare.albums import service as albums_service
 from photoshare.albums.models import Album
 from photoshare.database import Database
 from photoshare.errors import (
     AlbumNotFoundError,
     InvalidRequestError,
-    NotOwnerError,
     PhotoNotFoundError,
     ShareExpiredError,
     ShareNotFoundError,
@@ -37,17 +35,13 @@ from photoshare.errors import (
 from photoshare.logs import log
 from photoshare.photos import keys
 from photoshare.photos import service as photos_service
-from photoshare.photos.cursor import decode_cursor, encode_cursor
+from photoshare.photos.cursor import decode_cursor, keyset_page
 from photoshare.photos.models import Photo, PhotoPage
 from photoshare.settings import Settings
 from photoshare.sharing.models import NewShareLink, ShareLink, ShareLinkPage
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 PAGE_SIZE = 50
-
-
-def hash_token(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
 
 
 async def create_link(
@@ -63,11 +57,14 @@ async def create_link(
 ) -> NewShareLink:
     photo_id = album_id = None
     if photo_public_id is not None:
-        photo = await photos_service.visible_photo(db=db, public_id=photo_public_id, viewer=owner)
+        photo = await photos_service.owned_photo(
+            db=db,
+            public_id=photo_public_id,
+            user=owner,
+            not_owner_message="Only the photo's owner can share it by link.",
+        )
         if photo is None:
             raise PhotoNotFoundError()
-        if photo.owner_id != owner.id:
-            raise NotOwnerError("Only the photo's owner can share it by link.")
         photo_id = photo.id
     else:
         album = await albums_service.owned_album(db=db, owner=owner, public_id=album_public_id or "")
@@ -99,19 +96,16 @@ async def my_links(*, db: Database, owner: User, cursor: str | None) -> ShareLin
     before = decode_cursor(cursor)
     async with db.cursor() as cur:
         links = await repository.owner_share_links(cur, owner_id=owner.id, before_id=before, limit=PAGE_SIZE + 1)
-    if len(links) > PAGE_SIZE:
-        links = links[:PAGE_SIZE]
-        return ShareLinkPage(links, encode_cursor(links[-1].id))
-    return ShareLinkPage(links, None)
+    return ShareLinkPage(*keyset_page(links, PAGE_SIZE))
 
 
 async def revoke_link(*, db: Database, owner: User, share_id: int) -> ShareLink | None:
     async with db.cursor() as cur:
-        if await repository.find_owned_share(cur, share_id=share_id, owner_id=owner.id) is None:
-            return None
+        # The update touches only the owner's link; someone else's is then not found.
         await repository.revoke_share_link(cur, share_id=share_id, owner_id=owner.id)
         link = await repository.find_owned_share(cur, share_id=share_id, owner_id=owner.id)
-    log("share_link_revoked", share_id=share_id)
+    if link is not None:
+        log("share_link_revoked", share_id=share_id)
     return link
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from quart import redirect, request, url_for
 
 from photoshare.accounts.web import current_session, ensure_session, require_user, session_blueprint
+from photoshare.albums import service as albums_service
 from photoshare.errors import (
     InvalidRequestError,
     ShareLinkNotFoundError,
@@ -105,7 +106,7 @@ async def shared_page(token: str):
     if link.kind == "photo":
         return await shared_photo_page(token, link, None)
     album = await service.shared_album(db=rt.db, link=link)
-    page = await service.shared_album_page(db=rt.db, link=link, cursor=request.args.get("cursor"))
+    page = await albums_service.album_page(db=rt.db, album=album, cursor=request.args.get("cursor"))
     urls = await viewer_urls(rt.storage, page.photos, allow_download=False)
     return await render_page("share_album.html", token=token, album=album, page=page, urls=urls)
 

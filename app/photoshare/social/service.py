@@ -16,7 +16,7 @@ from photoshare.database import Database
 from photoshare.errors import CommentNotFoundError, InvalidRequestError, NotCommentAuthorError, PhotoNotFoundError
 from photoshare.logs import log
 from photoshare.photos import service as photos_service
-from photoshare.photos.cursor import decode_cursor, encode_cursor
+from photoshare.photos.cursor import decode_cursor, keyset_page
 from photoshare.photos.models import Photo
 from photoshare.social.models import COMMENT_MAX_CHARS, Comment, CommentPage
 
@@ -55,10 +55,7 @@ async def photo_comments(*, db: Database, photo: Photo, cursor: str | None) -> C
     after = decode_cursor(cursor)
     async with db.cursor() as cur:
         comments = await repository.photo_comments(cur, photo_id=photo.id, after_id=after, limit=COMMENTS_PAGE_SIZE + 1)
-    if len(comments) > COMMENTS_PAGE_SIZE:
-        comments = comments[:COMMENTS_PAGE_SIZE]
-        return CommentPage(comments, encode_cursor(comments[-1].id))
-    return CommentPage(comments, None)
+    return CommentPage(*keyset_page(comments, COMMENTS_PAGE_SIZE))
 
 
 async def comments_of(*, db: Database, photo_public_id: str, viewer: User | None, cursor: str | None) -> CommentPage:
@@ -95,5 +92,8 @@ async def set_like(*, db: Database, photo_public_id: str, user: User, liked: boo
 
 
 async def like_state(*, db: Database, photo: Photo, viewer: User | None) -> tuple[int, bool]:
+    if viewer is None:
+        # Nobody to have liked it: the count came with the photo's row.
+        return photo.like_count, False
     async with db.cursor() as cur:
         return await repository.like_state(cur, photo_id=photo.id, user_id=viewer.id if viewer else None)

@@ -131,7 +131,6 @@ def docs_model() -> dict[str, Any]:
             "info": document.get("info", {}),
             "operations": operations(document),
             "schemas": schemas(document),
-            "security": document.get("components", {}).get("securitySchemes", {}),
         }
     return model
 
