@@ -46,14 +46,7 @@ class Cloud:
     environment: dict[str, str]
 
     def connect(self) -> pymysql.connections.Connection:
-        return pymysql.connect(
-            host=self.admin["host"],
-            port=self.admin["port"],
-            user=self.admin["username"],
-            password=self.admin["password"],
-            database=self.database,
-            autocommit=True,
-        )
+        return localcloud.load().admin_connect(database=self.database, autocommit=True)
 
 
 @contextmanager
@@ -65,7 +58,7 @@ def bench_cloud():
     admin = cloud.admin_credentials()
     suffix = secrets.token_hex(4)
     name, bucket = f"psbench_{suffix}", f"psbench-{suffix}"
-    server = pymysql.connect(host=admin["host"], port=admin["port"], user=admin["username"], password=admin["password"])
+    server = cloud.admin_connect()
     server.cursor().execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
     s3, secrets_client = boto3.client("s3"), boto3.client("secretsmanager")
     s3.create_bucket(Bucket=bucket)
@@ -75,7 +68,8 @@ def bench_cloud():
     secrets_client.create_secret(Name=webhook_secret, SecretString=secrets.token_urlsafe(32))
     try:
         apply_migrations(
-            DatabaseCredentials(admin["username"], Secret(admin["password"]), admin["host"], admin["port"], name)
+            DatabaseCredentials(admin["username"], Secret(admin["password"]), admin["host"], admin["port"], name),
+            str(cloud.ca.ca_file),
         )
         yield Cloud(
             name,
@@ -90,6 +84,7 @@ def bench_cloud():
                 "PHOTOSHARE_AWS_ENDPOINT_URL": aws["AWS_ENDPOINT_URL"],
                 "PHOTOSHARE_DB_SECRET_ID": db_secret,
                 "PHOTOSHARE_WEBHOOK_SECRET_ID": webhook_secret,
+                "PHOTOSHARE_DB_CA_BUNDLE": str(cloud.ca.ca_file),
             },
         )
     finally:

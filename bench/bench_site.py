@@ -22,8 +22,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pymysql
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -57,10 +55,7 @@ def run(playbook: str, extra_vars: dict) -> float:
 
 
 def drop_database(cloud: localcloud.LocalCloud, name: str) -> None:
-    admin = cloud.admin_credentials()
-    with pymysql.connect(
-        host=admin["host"], port=admin["port"], user=admin["username"], password=admin["password"]
-    ) as conn:
+    with cloud.admin_connect() as conn:
         cur = conn.cursor()
         cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
         cur.execute(f"DROP USER IF EXISTS '{name}'@'%'")

@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from devtools import webhost
+from devtools.localca import LocalCA
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "inventories/local/group_vars/all/localcloud.yml"
@@ -56,7 +57,8 @@ class LocalCloud:
 
     @property
     def endpoint_url(self) -> str:
-        return f"http://{self.moto_host}:{self.moto_port}"
+        """The emulator speaks HTTPS only, with a certificate from the local CA, as AWS's endpoints do."""
+        return f"https://{self.moto_host}:{self.moto_port}"
 
     @property
     def mariadb_dir(self) -> Path:
@@ -74,14 +76,42 @@ class LocalCloud:
     def admin_credentials(self) -> dict:
         return json.loads(self.admin_file.read_text())
 
+    @property
+    def ca(self) -> LocalCA:
+        """The CA that signs the local servers' certificates (devtools/localca.py)."""
+        return LocalCA(self.state_dir / "ca")
+
+    def mariadb_tls(self) -> dict:
+        """PyMySQL's TLS arguments: the server's certificate and host name are verified, as on RDS."""
+        return {"ssl_ca": str(self.ca.ca_file), "ssl_verify_identity": True}
+
+    def admin_connect(self, **kwargs):
+        """A PyMySQL connection as the admin account, over verified TLS."""
+        import pymysql  # only the tests and benchmarks connect; `localcloud up` does not need it
+
+        admin = self.admin_credentials()
+        return pymysql.connect(
+            host=admin["host"],
+            port=admin["port"],
+            user=admin["username"],
+            password=admin["password"],
+            **self.mariadb_tls(),
+            **kwargs,
+        )
+
     def aws_environment(self) -> dict[str, str]:
-        """Environment for boto3 and the AWS CLI to talk to the emulator."""
+        """Environment for boto3, the AWS CLI and HTTP clients to talk to the emulator."""
         return {
             "AWS_ENDPOINT_URL": self.endpoint_url,
             "AWS_ACCESS_KEY_ID": self.access_key_id,
             "AWS_SECRET_ACCESS_KEY": self.secret_access_key,
             "AWS_DEFAULT_REGION": self.region,
             "AWS_REGION": self.region,
+            # The machine's CAs and the local CA, which signs the emulator's certificate:
+            # for the AWS SDKs, for OpenSSL's defaults (urllib, httpx) and for requests.
+            "AWS_CA_BUNDLE": str(self.ca.trust_bundle_file),
+            "SSL_CERT_FILE": str(self.ca.trust_bundle_file),
+            "REQUESTS_CA_BUNDLE": str(self.ca.trust_bundle_file),
             # Never fall back to the instance metadata service: nothing but
             # 127.0.0.1 may be addressed here.
             "AWS_EC2_METADATA_DISABLED": "true",
@@ -167,6 +197,7 @@ def claim_port(host: str, port: int, pid_file: Path, name: str, setting: str) ->
 
 def moto_environment(port: int) -> dict[str, str]:
     """The environment every moto server of the project runs with (shared or private)."""
+    cloud = load()
     return {
         **os.environ,
         # S3 notifications run the real function in a local runtime image,
@@ -179,12 +210,28 @@ def moto_environment(port: int) -> dict[str, str]:
         "MOTO_AMIS_PATH": str(MOTO_AMIS_FILE),
         # AWS managed policies (AmazonSSMManagedInstanceCore) exist as on AWS.
         "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+        # The key pair presigned URLs are checked against (devtools/motoserver.py).
+        "PHOTOSHARE_MOTO_ACCESS_KEY_ID": cloud.access_key_id,
+        "PHOTOSHARE_MOTO_SECRET_ACCESS_KEY": cloud.secret_access_key,
     }
 
 
 def moto_command(host: str, port: int) -> list[str]:
-    """moto server with the project's fixes (devtools/motoserver.py)."""
-    return [sys.executable, "-m", "devtools.motoserver", "-H", host, "-p", str(port)]
+    """moto server with the project's fixes (devtools/motoserver.py), over HTTPS with the local CA's certificate."""
+    ca = load().ca.ensure()
+    return [
+        sys.executable,
+        "-m",
+        "devtools.motoserver",
+        "-H",
+        host,
+        "-p",
+        str(port),
+        "--ssl-cert",
+        str(ca.server_cert_file),
+        "--ssl-key",
+        str(ca.server_key_file),
+    ]
 
 
 def start_moto(cloud: LocalCloud) -> None:
@@ -261,6 +308,7 @@ def start_mariadb(cloud: LocalCloud) -> None:
         return
     init_mariadb(cloud)
     shutil.chown(cloud.mariadb_dir, "mysql", "mysql")
+    server_key = mariadb_server_key(cloud)
     args = [
         "mariadbd",
         "--no-defaults",
@@ -278,6 +326,11 @@ def start_mariadb(cloud: LocalCloud) -> None:
         "--innodb-buffer-pool-size=256M",
         # Test data is disposable; fsync on every commit would only slow the suites.
         "--innodb-flush-log-at-trx-commit=2",
+        # RDS's parameter group sets require_secure_transport=1: plaintext TCP is refused here too.
+        f"--ssl-ca={cloud.ca.ca_file}",
+        f"--ssl-cert={cloud.ca.server_cert_file}",
+        f"--ssl-key={server_key}",
+        "--require-secure-transport=ON",
     ]
     spawn(args, cloud.mariadb_dir / "mariadbd.out")
     wait_until(
@@ -285,6 +338,15 @@ def start_mariadb(cloud: LocalCloud) -> None:
     )
     print(f"    started MariaDB on {cloud.mariadb_host}:{cloud.mariadb_port} (pid {read_pid(pid_file)})")
     ensure_admin(cloud)
+
+
+def mariadb_server_key(cloud: LocalCloud) -> Path:
+    """The server key, copied where only the mysql user (MariaDB's) can read it."""
+    key = cloud.mariadb_dir / "server-key.pem"
+    key.write_bytes(cloud.ca.server_key_file.read_bytes())
+    key.chmod(0o600)
+    shutil.chown(key, "mysql", "mysql")
+    return key
 
 
 def docker_available() -> bool:
@@ -308,6 +370,7 @@ def remove_containers() -> None:
 def up() -> LocalCloud:
     cloud = load()
     cloud.mariadb_dir.mkdir(parents=True, exist_ok=True)
+    cloud.ca.ensure()
     start_moto(cloud)
     start_mariadb(cloud)
     return cloud

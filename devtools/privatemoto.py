@@ -7,7 +7,8 @@ suites rely on. It runs with the same environment as the local cloud's moto
 
     python -m devtools.privatemoto COMMAND [ARG...]
 
-runs COMMAND with PHOTOSHARE_MOTO_URL set to a fresh emulator's URL and stops
+runs COMMAND with PHOTOSHARE_MOTO_URL set to a fresh emulator's URL (and
+PHOTOSHARE_MOTO_CA_BUNDLE to the CAs that verify it) and stops
 the emulator afterwards; the exit status is COMMAND's.
 """
 
@@ -26,6 +27,7 @@ from devtools import localcloud
 
 HOST = "127.0.0.1"
 URL_VARIABLE = "PHOTOSHARE_MOTO_URL"
+CA_BUNDLE_VARIABLE = "PHOTOSHARE_MOTO_CA_BUNDLE"
 
 
 def free_port() -> int:
@@ -45,7 +47,12 @@ class PrivateMoto:
 
     @property
     def endpoint_url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return f"https://{HOST}:{self.port}"
+
+    @property
+    def ca_bundle(self) -> str:
+        """The CAs that verify the emulator's certificate (the machine's and the local CA)."""
+        return str(localcloud.load().ca.trust_bundle_file)
 
     def client(self, service: str, region: str = "us-east-1"):
         """A boto3 client of this emulator, with the emulator's dummy credentials."""
@@ -55,6 +62,7 @@ class PrivateMoto:
             service,
             endpoint_url=self.endpoint_url,
             region_name=region,
+            verify=self.ca_bundle,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",  # noqa: S106 - moto accepts any; nothing secret
         )
@@ -107,7 +115,8 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     with PrivateMoto() as moto:
         print(f"==> private moto server on {moto.endpoint_url}", flush=True)
-        return subprocess.run(argv, env={**os.environ, URL_VARIABLE: moto.endpoint_url}, check=False).returncode
+        env = {**os.environ, URL_VARIABLE: moto.endpoint_url, CA_BUNDLE_VARIABLE: moto.ca_bundle}
+        return subprocess.run(argv, env=env, check=False).returncode
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ BASE_IMAGE=debian:trixie-slim
 CERT_DIRS=(app/certs lambda/runtime/certs docker/webhost/certs)
 
 # Debian packages by purpose; `bench` is only installed on request.
-PACKAGES_CORE=(mariadb-server mariadb-client chromium fonts-dejavu-core graphviz git curl ca-certificates)
+PACKAGES_CORE=(mariadb-server mariadb-client chromium libnss3-tools fonts-dejavu-core graphviz git curl ca-certificates)
 PACKAGES_BENCH=(libvips-tools wrk)
 
 STEPS=6
@@ -159,6 +159,13 @@ step_ca_certs() {
   else
     ok "none on this host"
   fi
+  # The local cloud's CA signs the emulator's certificate; the Lambda runtime's
+  # stand-in trusts it as AWS's runtime trusts Amazon's. The app's image never
+  # gets it: the app is handed it at deploy time (webhost_app_trusted_ca_file).
+  local ca
+  ca=$("$VENV/bin/python" -m devtools.localca "$STATE_DIR/ca")
+  cp "$ca" lambda/runtime/certs/photoshare-localcloud-ca.crt
+  ok "the local cloud's CA ($ca) passed to lambda/runtime/certs"
 }
 
 step_collections() {

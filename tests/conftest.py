@@ -8,9 +8,12 @@ them after each test so tests stay isolated.
 
 from __future__ import annotations
 
+import os
 import secrets
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import boto3
@@ -45,16 +48,20 @@ class Database:
     port: int
     username: str
     password: str
+    # The CA that signs the MariaDB's certificate: every connection verifies it, as on RDS.
+    ca_file: str
 
     def connect(self, **kwargs) -> pymysql.connections.Connection:
+        """A connection to this database (database=None: to the server only), over verified TLS."""
+        options = {"database": self.name, "autocommit": True, **kwargs}
         return pymysql.connect(
             host=self.host,
             port=self.port,
             user=self.username,
             password=self.password,
-            database=self.name,
-            autocommit=True,
-            **kwargs,
+            ssl_ca=self.ca_file,
+            ssl_verify_identity=True,
+            **options,
         )
 
 
@@ -78,11 +85,11 @@ def aws_environment(localcloud) -> Iterator[dict[str, str]]:
 def database(localcloud) -> Iterator[Database]:
     admin = localcloud.admin_credentials()
     name = f"pstest_{secrets.token_hex(4)}"
-    db = Database(name, admin["host"], admin["port"], admin["username"], admin["password"])
-    with pymysql.connect(host=db.host, port=db.port, user=db.username, password=db.password) as conn:
+    db = Database(name, admin["host"], admin["port"], admin["username"], admin["password"], str(localcloud.ca.ca_file))
+    with db.connect(database=None) as conn:
         conn.cursor().execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
     yield db
-    with pymysql.connect(host=db.host, port=db.port, user=db.username, password=db.password) as conn:
+    with db.connect(database=None) as conn:
         conn.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
 
 
@@ -137,8 +144,24 @@ def empty_bucket(s3_client, bucket) -> Iterator[str]:
     empty_bucket_now(s3_client, bucket)
 
 
+def trusting_home(home: Path, ca_file: Path) -> dict[str, str]:
+    """An environment whose HOME holds an NSS database that trusts ca_file, as Chromium on Linux reads it.
+
+    That is how a person's browser trusts a company CA; no certificate check is switched off.
+    """
+    nssdb = home / ".pki" / "nssdb"
+    nssdb.mkdir(parents=True)
+    subprocess.run(["certutil", "-N", "-d", f"sql:{nssdb}", "--empty-password"], check=True, capture_output=True)
+    subprocess.run(
+        ["certutil", "-A", "-d", f"sql:{nssdb}", "-t", "C,,", "-n", "photoshare-localcloud", "-i", str(ca_file)],
+        check=True,
+        capture_output=True,
+    )
+    return {**os.environ, "HOME": str(home)}
+
+
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
+def chromium(localcloud, tmp_path_factory) -> Iterator[Browser]:
     """Debian's Chromium driven by Playwright, which must never download a browser of its own.
 
     Module scope: Playwright's sync API keeps an event loop running on the main
@@ -146,8 +169,9 @@ def chromium() -> Iterator[Browser]:
     """
     from playwright.sync_api import sync_playwright  # only the browser tests load Playwright
 
+    env = trusting_home(tmp_path_factory.mktemp("chromium-home"), localcloud.ca.ca_file)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
         yield browser
         browser.close()
 

@@ -19,7 +19,7 @@ from photoshare.accounts.web import current_session
 from photoshare.albums import api as albums_api
 from photoshare.albums import views as albums_views
 from photoshare.aws import open_clients, read_secret_string
-from photoshare.database import Database, DatabaseCredentials
+from photoshare.database import Database, DatabaseCredentials, tls_context
 from photoshare.logs import configure_logging, log
 from photoshare.metrics import views as metrics_views
 from photoshare.metrics.registry import forget_dead_workers
@@ -141,7 +141,10 @@ async def serving(app: Quart):
         rt.passwords = Passwords(settings.password_hashing_threads)
         stack.callback(rt.passwords.close)
         rt.db = Database(
-            credentials=database_credentials(rt), pool_size=settings.db_pool_size, timeout=settings.db_timeout
+            credentials=database_credentials(rt),
+            tls=tls_context(settings.db_ca_bundle),
+            pool_size=settings.db_pool_size,
+            timeout=settings.db_timeout,
         )
         stack.push_async_callback(rt.db.close)
         await rt.db.start()

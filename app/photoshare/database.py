@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from asyncmy.cursors import DictCursor
 from asyncmy.errors import Error as MySQLError
 from asyncmy.errors import IntegrityError, InterfaceError, OperationalError
 
-from photoshare.errors import AppError, DatabaseUnavailableError, SecretsUnavailableError
+from photoshare.errors import AppError, DatabaseTLSError, DatabaseUnavailableError, SecretsUnavailableError
 from photoshare.logs import log
 from photoshare.metrics import registry as metrics
 from photoshare.settings import Secret
@@ -81,9 +82,26 @@ def is_connection_error(err: BaseException) -> bool:
     return isinstance(err, OSError | asyncio.TimeoutError | ConnectionError)
 
 
+def tls_context(ca_bundle: str) -> ssl.SSLContext:
+    """TLS that verifies the server's certificate and host name: RDS requires TLS
+    (require_secure_transport=1) and the client must know it talks to the real server."""
+    return ssl.create_default_context(cafile=ca_bundle)
+
+
+def tls_failure(err: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate check that failed behind err, if a failed one is why it was raised."""
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 class Database:
-    def __init__(self, *, credentials: CredentialsSource, pool_size: int, timeout: float) -> None:
+    def __init__(self, *, credentials: CredentialsSource, tls: ssl.SSLContext, pool_size: int, timeout: float) -> None:
         self._read_credentials = credentials
+        self._tls = tls
         self._pool_size = pool_size
         self._timeout = timeout
         self._credentials: DatabaseCredentials | None = None
@@ -210,6 +228,7 @@ class Database:
             password=credentials.password.reveal(),
             db=credentials.dbname,
             charset="utf8mb4",
+            ssl=self._tls,
             autocommit=True,
             connect_timeout=max(1, int(self._timeout)),
             read_timeout=self._timeout,
@@ -219,4 +238,7 @@ class Database:
     @staticmethod
     def _unavailable(err: BaseException) -> DatabaseUnavailableError:
         log("database_unavailable", level=logging.WARNING, error=f"{type(err).__name__}: {err}")
+        failure = tls_failure(err)
+        if failure is not None:
+            return DatabaseTLSError(failure.verify_message or str(failure))
         return DatabaseUnavailableError()

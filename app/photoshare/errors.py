@@ -242,6 +242,8 @@ class ServiceUnavailableError(AppError):
     status = 503
     code = "service_unavailable"
     dependency = "service"
+    # What /readyz reports when it differs from the message users see.
+    reason: str | None = None
 
     def __init__(self, message: str | None = None, **details: Any) -> None:
         super().__init__(message, headers={"Retry-After": "30"}, **details)
@@ -251,6 +253,15 @@ class DatabaseUnavailableError(ServiceUnavailableError):
     code = "database_unavailable"
     dependency = "database"
     message = "PhotoShare cannot reach its database right now. Try again in a minute."
+
+
+class DatabaseTLSError(DatabaseUnavailableError):
+    """The database's certificate failed verification: a wrong CA bundle, host name or server.
+    Users see the plain message; /readyz and the logs name the failure for the operator."""
+
+    def __init__(self, verify_message: str) -> None:
+        super().__init__()
+        self.reason = f"TLS verification failed: {verify_message}"
 
 
 class StorageUnavailableError(ServiceUnavailableError):

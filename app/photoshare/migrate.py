@@ -11,7 +11,7 @@ import asyncio
 import warnings
 from contextlib import AsyncExitStack
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from yoyo import get_backend, read_migrations
 
@@ -32,18 +32,21 @@ async def read_credentials(settings: Settings) -> DatabaseCredentials:
     return DatabaseCredentials.from_secret_string(settings.db_secret_id, raw)
 
 
-def backend_uri(credentials: DatabaseCredentials) -> str:
+def backend_uri(credentials: DatabaseCredentials, ca_bundle: str) -> str:
+    """yoyo's URI. yoyo hands the query's arguments to PyMySQL as they are (its own ssl/sslca
+    names break that), so they carry PyMySQL's: verify the certificate and host name, as the app does."""
     user = quote(credentials.username, safe="")
     password = quote(credentials.password.reveal(), safe="")
-    return f"mysql://{user}:{password}@{credentials.host}:{credentials.port}/{quote(credentials.dbname, safe='')}"
+    tls = urlencode({"ssl_ca": ca_bundle, "ssl_verify_identity": "1"})
+    return f"mysql://{user}:{password}@{credentials.host}:{credentials.port}/{quote(credentials.dbname, safe='')}?{tls}"
 
 
-def apply_migrations(credentials: DatabaseCredentials) -> list[str]:
+def apply_migrations(credentials: DatabaseCredentials, ca_bundle: str) -> list[str]:
     """The ids of the migrations applied now (empty when the schema was up to date)."""
     with warnings.catch_warnings():
         # yoyo still passes PyMySQL's old keyword names ('db', 'passwd').
         warnings.simplefilter("ignore", DeprecationWarning)
-        backend = get_backend(backend_uri(credentials))
+        backend = get_backend(backend_uri(credentials, ca_bundle))
         migrations = read_migrations(str(MIGRATIONS))
         with backend.lock():
             pending = backend.to_apply(migrations)
@@ -53,6 +56,6 @@ def apply_migrations(credentials: DatabaseCredentials) -> list[str]:
 
 def migrate(settings: Settings) -> list[str]:
     credentials = asyncio.run(read_credentials(settings))
-    applied = apply_migrations(credentials)
+    applied = apply_migrations(credentials, settings.db_ca_bundle)
     log("migrations_applied", applied=applied, host=credentials.host, dbname=credentials.dbname)
     return applied

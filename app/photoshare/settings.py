@@ -13,9 +13,12 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any, TypeVar
 
 MIB = 1024 * 1024
+# Amazon's RDS CAs (devtools/rdsca.py): the database's certificate is verified against them on AWS.
+RDS_CA_BUNDLE = str(Path(__file__).with_name("certs") / "rds-ca-bundle.pem")
 T = TypeVar("T")
 
 
@@ -56,6 +59,8 @@ class Settings:
     aws_endpoint_url: str | None = None
     db_secret_id: str = "photoshare/db/credentials"  # noqa: S105 - the name of a secret, not one
     dev_database_url: Secret | None = None
+    # The database is reached over TLS only; its certificate and host name are verified against these CAs.
+    db_ca_bundle: str = RDS_CA_BUNDLE
     webhook_secret_id: str = "photoshare/webhook/signing-key"  # noqa: S105 - as above
     bind: str = "0.0.0.0:8080"
     workers: int = 2
@@ -98,6 +103,11 @@ class Settings:
                 ) from None
         if self.metrics_token_sha256 is not None and re.fullmatch(r"[0-9a-f]{64}", self.metrics_token_sha256) is None:
             raise SettingsError("PHOTOSHARE_METRICS_TOKEN_SHA256 must be 64 lowercase hex digits (sha256sum's output)")
+        if not Path(self.db_ca_bundle).is_file():
+            raise SettingsError(
+                f"PHOTOSHARE_DB_CA_BUNDLE names {self.db_ca_bundle!r}, which is not a file: it must be the PEM bundle"
+                " of the CAs that sign the database's certificate"
+            )
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(f"PHOTOSHARE_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {self.log_level!r}")
 
@@ -175,6 +185,7 @@ PARSERS: dict[str, Callable[[str, str], Any]] = {
     "aws_endpoint_url": url,
     "db_secret_id": text,
     "dev_database_url": secret_url,
+    "db_ca_bundle": text,
     "webhook_secret_id": text,
     "bind": text,
     "workers": positive(int),

@@ -62,7 +62,7 @@ def migrated_database(database):
     credentials = DatabaseCredentials(
         database.username, Secret(database.password), database.host, database.port, database.name
     )
-    apply_migrations(credentials)
+    apply_migrations(credentials, database.ca_file)
     return database
 
 
@@ -75,6 +75,7 @@ def settings(aws_environment, app_secrets, migrated_database, clean_database, em
         aws_endpoint_url=aws_environment["AWS_ENDPOINT_URL"],
         db_secret_id=app_secrets.db_secret_id,
         webhook_secret_id=app_secrets.webhook_secret_id,
+        db_ca_bundle=migrated_database.ca_file,
         max_upload_bytes=1024 * 1024,
         sweep_interval=3600,
         # Tests read the feed right after changing it; test_gallery.py checks the cache itself.

@@ -8,10 +8,11 @@ event loop in a thread, so it keeps working while a test blocks.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import threading
 from collections.abc import Callable
 
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession, TCPConnector, web
 
 S3_ERROR = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -123,8 +124,9 @@ def s3_operation(request: web.Request) -> str:
 class S3FaultProxy:
     """An HTTP proxy to the emulator that answers chosen S3 operations with 500 InternalError."""
 
-    def __init__(self, target_url: str) -> None:
+    def __init__(self, target_url: str, ca_file: str) -> None:
         self.target_url = target_url.rstrip("/")
+        self._tls = ssl.create_default_context(cafile=ca_file)  # the emulator's certificate is the local CA's
         self.failing: dict[str, int] = {}  # operation -> how many more to let through first
         self.hooks: dict[str, Callable[[], None]] = {}
         self.seen: list[str] = []
@@ -136,7 +138,7 @@ class S3FaultProxy:
         return f"http://127.0.0.1:{self.port}"
 
     async def _start(self) -> int:
-        self._session = ClientSession(auto_decompress=False)
+        self._session = ClientSession(auto_decompress=False, connector=TCPConnector(ssl=self._tls))
         app = web.Application(client_max_size=1024**3)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)

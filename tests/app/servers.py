@@ -32,6 +32,7 @@ def app_environment(settings, **extra: str) -> dict[str, str]:
         "PHOTOSHARE_AWS_ENDPOINT_URL": settings.aws_endpoint_url,
         "PHOTOSHARE_DB_SECRET_ID": settings.db_secret_id,
         "PHOTOSHARE_WEBHOOK_SECRET_ID": settings.webhook_secret_id,
+        "PHOTOSHARE_DB_CA_BUNDLE": settings.db_ca_bundle,
         "PHOTOSHARE_MAX_UPLOAD_BYTES": str(settings.max_upload_bytes),
         **extra,
     }

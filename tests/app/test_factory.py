@@ -96,7 +96,7 @@ async def test_responses_carry_security_headers_and_a_request_id(visitor):
     person = visitor()
     reply = await person.get("/")
     headers = reply.headers
-    assert "img-src 'self' http://127.0.0.1:5000" in headers["Content-Security-Policy"]
+    assert "img-src 'self' https://127.0.0.1:5000" in headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert (headers["X-Content-Type-Options"], headers["X-Frame-Options"]) == ("nosniff", "DENY")
     assert headers["Referrer-Policy"] == "same-origin"

@@ -31,7 +31,7 @@ def db_proxy(database):
 
 @pytest.fixture
 def s3_proxy(aws_environment):
-    proxy = S3FaultProxy(aws_environment["AWS_ENDPOINT_URL"])
+    proxy = S3FaultProxy(aws_environment["AWS_ENDPOINT_URL"], aws_environment["AWS_CA_BUNDLE"])
     yield proxy
     proxy.close()
 

@@ -7,13 +7,13 @@ import subprocess
 import time
 
 import httpx
-import pymysql
 import pytest
 from conftest import db_secret_value
 from servers import ROOT, free_port
 
 pytestmark = pytest.mark.slow
 BUILD_TIMEOUT = 900
+CA_IN_CONTAINER = "/run/photoshare/db-ca.pem"
 
 
 def docker(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -32,11 +32,10 @@ def image():
 @pytest.fixture
 def fresh_database(database):
     name = f"pstest_{secrets.token_hex(4)}"
-    admin = {"host": database.host, "port": database.port, "user": database.username, "password": database.password}
-    with pymysql.connect(**admin) as conn:
+    with database.connect(database=None) as conn:
         conn.cursor().execute(f"CREATE DATABASE `{name}`")
     yield name
-    with pymysql.connect(**admin) as conn:
+    with database.connect(database=None) as conn:
         conn.cursor().execute(f"DROP DATABASE `{name}`")
 
 
@@ -55,6 +54,7 @@ def image_environment(database, fresh_database, aws_environment, bucket):
         "PHOTOSHARE_AWS_ENDPOINT_URL": aws_environment["AWS_ENDPOINT_URL"],
         "PHOTOSHARE_DB_SECRET_ID": db_secret,
         "PHOTOSHARE_WEBHOOK_SECRET_ID": webhook_secret,
+        "PHOTOSHARE_DB_CA_BUNDLE": CA_IN_CONTAINER,
         "AWS_ACCESS_KEY_ID": aws_environment["AWS_ACCESS_KEY_ID"],
         "AWS_SECRET_ACCESS_KEY": aws_environment["AWS_SECRET_ACCESS_KEY"],
         "AWS_EC2_METADATA_DISABLED": "true",
@@ -65,6 +65,11 @@ def image_environment(database, fresh_database, aws_environment, bucket):
 
 def env_args(environment: dict[str, str]) -> list[str]:
     return [arg for name, value in environment.items() for arg in ("--env", f"{name}={value}")]
+
+
+def ca_volume(database) -> list[str]:
+    """The local MariaDB's CA, where PHOTOSHARE_DB_CA_BUNDLE points inside the container."""
+    return ["--volume", f"{database.ca_file}:{CA_IN_CONTAINER}:ro"]
 
 
 def test_the_image_runs_as_photoshare_from_debian_trixie(image):
@@ -78,12 +83,16 @@ def test_the_image_runs_as_photoshare_from_debian_trixie(image):
 
 
 def test_migrate_then_serve_with_host_networking(image, image_environment, database, fresh_database):
-    migrate = docker("run", "--rm", "--network", "host", *env_args(image_environment), image, "migrate")
+    migrate = docker(
+        "run", "--rm", "--network", "host", *ca_volume(database), *env_args(image_environment), image, "migrate"
+    )
     assert migrate.returncode == 0, migrate.stdout + migrate.stderr
     assert "0001.initial-schema" in migrate.stdout
     assert "0002.social" in migrate.stdout
     assert database.password not in migrate.stdout + migrate.stderr
-    again = docker("run", "--rm", "--network", "host", *env_args(image_environment), image, "migrate")
+    again = docker(
+        "run", "--rm", "--network", "host", *ca_volume(database), *env_args(image_environment), image, "migrate"
+    )
     assert again.returncode == 0, again.stderr
 
     port = free_port()
@@ -97,6 +106,7 @@ def test_migrate_then_serve_with_host_networking(image, image_environment, datab
         "host",
         "--health-interval",
         "1s",
+        *ca_volume(database),
         *env_args({**image_environment, "PHOTOSHARE_BIND": f"127.0.0.1:{port}", "PHOTOSHARE_WORKERS": "2"}),
         image,
     )

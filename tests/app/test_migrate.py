@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import boto3
-import pymysql
 import pytest
 from conftest import db_secret_value
 from servers import ROOT
@@ -31,14 +30,10 @@ TABLES = {
 @pytest.fixture
 def empty_database(database):
     name = f"pstest_{secrets.token_hex(4)}"
-    with pymysql.connect(
-        host=database.host, port=database.port, user=database.username, password=database.password
-    ) as conn:
+    with database.connect(database=None) as conn:
         conn.cursor().execute(f"CREATE DATABASE `{name}`")
     yield name
-    with pymysql.connect(
-        host=database.host, port=database.port, user=database.username, password=database.password
-    ) as conn:
+    with database.connect(database=None) as conn:
         conn.cursor().execute(f"DROP DATABASE `{name}`")
 
 
@@ -60,6 +55,7 @@ def test_migrate_applies_the_schema_once(database, empty_database, aws_environme
     env = {
         "PHOTOSHARE_BUCKET": bucket,
         "PHOTOSHARE_DB_SECRET_ID": secret_id,
+        "PHOTOSHARE_DB_CA_BUNDLE": database.ca_file,
         "PHOTOSHARE_AWS_ENDPOINT_URL": aws_environment["AWS_ENDPOINT_URL"],
     }
     try:
@@ -75,13 +71,7 @@ def test_migrate_applies_the_schema_once(database, empty_database, aws_environme
     finally:
         client.delete_secret(SecretId=secret_id, ForceDeleteWithoutRecovery=True)
     with (
-        pymysql.connect(
-            host=database.host,
-            port=database.port,
-            user=database.username,
-            password=database.password,
-            database=empty_database,
-        ) as conn,
+        database.connect(database=empty_database) as conn,
         conn.cursor() as cur,
     ):
         cur.execute("SHOW TABLES")

@@ -7,7 +7,7 @@ import pytest
 
 from photoshare.database import DatabaseCredentials
 from photoshare.errors import SecretsUnavailableError
-from photoshare.settings import Secret, Settings, SettingsError
+from photoshare.settings import RDS_CA_BUNDLE, Secret, Settings, SettingsError
 
 
 def test_defaults_follow_the_design_table():
@@ -20,6 +20,7 @@ def test_defaults_follow_the_design_table():
     assert (settings.max_upload_bytes, settings.proxy_hops, settings.presigned_url_ttl) == (10485760, 0, 300)
     assert settings.aws_endpoint_url is None
     assert settings.dev_database_url is None
+    assert settings.db_ca_bundle == RDS_CA_BUNDLE
     assert settings.storage_quota_bytes == 1024**3
     assert settings.metrics_allowed_networks == ("127.0.0.0/8", "::1/128")
     assert settings.metrics_token_sha256 is None
@@ -70,6 +71,7 @@ def test_every_setting_is_read_from_its_variable():
         ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_METRICS_ALLOWED_NETWORKS": "10.0.0.0/33"}, "not an address"),
         ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_METRICS_TOKEN_SHA256": "my-token"}, "64 lowercase hex digits"),
         ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_STORAGE_QUOTA_BYTES": "0"}, "must be greater than zero"),
+        ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_DB_CA_BUNDLE": "/nonexistent/ca.pem"}, "which is not a file"),
     ],
 )
 def test_a_bad_setting_is_named_with_what_is_expected(environ, message):

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pymysql
 import pytest
 from infra_playbooks import ROOT, PlaybookRun, run_playbook
 from molecule_runs import ScenarioRuns
@@ -42,9 +41,6 @@ class Deployment:
             "photoshare_db_name": self.db_name,
             "photoshare_db_username": self.db_username,
             "photoshare_lambda_zip": str(self.lambda_zip),
-            # As on AWS: the local cloud turns the TLS-only bucket policy off, since
-            # its emulator speaks plain HTTP; these runs upload nothing, so it stays on.
-            "photoshare_bucket_deny_insecure_transport": True,
         }
 
 
@@ -72,10 +68,7 @@ def deployment(localcloud, lambda_package) -> Iterator[Deployment]:
     name = f"psinfra_{secrets.token_hex(4)}"
     yield Deployment(db_name=name, db_username=name, lambda_zip=lambda_package)
     # Teardown drops both; this catches a run that failed before it.
-    admin = localcloud.admin_credentials()
-    with pymysql.connect(
-        host=admin["host"], port=admin["port"], user=admin["username"], password=admin["password"]
-    ) as conn:
+    with localcloud.admin_connect() as conn:
         cur = conn.cursor()
         cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
         cur.execute(f"DROP USER IF EXISTS '{name}'@'%'")

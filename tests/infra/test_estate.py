@@ -152,7 +152,7 @@ def test_secrets_are_encrypted_with_the_project_key(aws, key_arn):
         assert aws("secretsmanager").describe_secret(SecretId=name)["KmsKeyId"] == key_arn
 
 
-def test_db_credentials_point_the_app_at_the_local_database(built, db_credentials):
+def test_db_credentials_point_the_app_at_the_local_database(built, db_credentials, localcloud):
     assert set(db_credentials) == {"engine", "username", "password", "host", "port", "dbname"}
     assert db_credentials["engine"] == "mysql"
     assert db_credentials["username"] == built.deployment.db_username
@@ -166,6 +166,7 @@ def test_db_credentials_point_the_app_at_the_local_database(built, db_credential
             user=db_credentials["username"],
             password=db_credentials["password"],
             database=db_credentials["dbname"],
+            **localcloud.mariadb_tls(),
         ) as conn,
         conn.cursor() as cur,
     ):
@@ -350,6 +351,8 @@ def test_database_is_private_encrypted_protected_and_backed_up(aws, key_arn, sec
     assert db["BackupRetentionPeriod"] >= 7
     assert db["DeletionProtection"] is True
     assert db["MultiAZ"] is False
+    # The CA whose root app/photoshare/certs/rds-ca-bundle.pem holds (tests/app/test_database_tls.py).
+    assert db["CACertificateIdentifier"] == "rds-ca-rsa2048-g1"
     assert [g["VpcSecurityGroupId"] for g in db["VpcSecurityGroups"]] == [security_groups[f"{PREFIX}-db"]["GroupId"]]
     subnets = {s["SubnetIdentifier"] for s in db["DBSubnetGroup"]["Subnets"]}
     private = aws("ec2").describe_subnets(Filters=[{"Name": "tag:Tier", "Values": ["private"]}])["Subnets"]

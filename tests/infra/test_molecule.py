@@ -45,7 +45,7 @@ def test_molecule_scenario(role, molecule_scenarios):
         assert f"{step}: Executed: Successful" in output, f"{role}: {step} did not run"
     # Every step, destroy included, called the scenario's own emulator and nothing else
     # (preflight reports the endpoint of each playbook run).
-    (private,) = re.findall(r"==> private moto server on (http://\S+)", output)
-    endpoints = re.findall(r"(Deploying|Tearing down) photoshare .* through (http://\S+)", output)
+    (private,) = re.findall(r"==> private moto server on (https://\S+)", output)
+    endpoints = re.findall(r"(Deploying|Tearing down) photoshare .* through (https://\S+)", output)
     assert ("Tearing down", private) in endpoints, output[-6000:]
     assert {url for _, url in endpoints} == {private}

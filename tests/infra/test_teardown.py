@@ -8,7 +8,6 @@ and by name for every resource type the roles create.
 
 from __future__ import annotations
 
-import pymysql
 import pytest
 from conftest import ACCOUNT_ID, PREFIX
 from infra_playbooks import run_playbook
@@ -137,11 +136,8 @@ def test_nothing_is_left_by_tag(torn_down, aws):
 
 
 def test_local_database_and_user_are_dropped(torn_down, built, localcloud):
-    admin = localcloud.admin_credentials()
     with (
-        pymysql.connect(
-            host=admin["host"], port=admin["port"], user=admin["username"], password=admin["password"]
-        ) as conn,
+        localcloud.admin_connect() as conn,
         conn.cursor() as cur,
     ):
         cur.execute("SHOW DATABASES LIKE %s", (built.deployment.db_name,))

@@ -36,7 +36,7 @@ def run_bootstrap(task_root: Path, handler: str, event: dict) -> subprocess.Comp
     environ = {
         **os.environ,
         "LAMBDA_TASK_ROOT": str(task_root),
-        "AWS_ENDPOINT_URL": "http://host.docker.internal:5000",
+        "AWS_ENDPOINT_URL": "https://host.docker.internal:5000",
         "AWS_REGION": "eu-west-3",
         "AWS_LAMBDA_FUNCTION_TIMEOUT": "30",
     }
@@ -51,7 +51,7 @@ def test_the_result_is_the_last_line_of_stdout(task_root):
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout.splitlines()[-1])
     assert result["event"] == {"Records": []}
-    assert result["endpoint"] == "http://127.0.0.1:5000"  # host networking: the emulator is on loopback
+    assert result["endpoint"] == "https://127.0.0.1:5000"  # host networking: the emulator is on loopback
     assert result["region"] == "eu-west-3"
     assert 0 < result["remaining_ms"] <= 30_000
 

@@ -1,7 +1,9 @@
 """The local cloud and the shared fixtures do what the other suites rely on."""
 
 import socket
+import ssl
 
+import certifi
 import httpx
 import pytest
 
@@ -10,7 +12,7 @@ from devtools import localcloud as lc
 
 def test_endpoints_come_from_the_local_inventory(localcloud):
     raw = lc.yaml.safe_load(lc.CONFIG_FILE.read_text())
-    assert localcloud.endpoint_url == f"http://{raw['localcloud_moto_host']}:{raw['localcloud_moto_port']}"
+    assert localcloud.endpoint_url == f"https://{raw['localcloud_moto_host']}:{raw['localcloud_moto_port']}"
     assert localcloud.mariadb_port == raw["localcloud_mariadb_port"]
 
 
@@ -56,11 +58,11 @@ def test_clean_database_empties_tables_after_each_test(clean_database):
 test_clean_database_empties_tables_again = test_clean_database_empties_tables_after_each_test
 
 
-def test_bucket_lives_on_the_emulator_over_http(localcloud, s3_client, empty_bucket):
+def test_bucket_lives_on_the_emulator_over_https(localcloud, s3_client, empty_bucket):
     assert s3_client.meta.endpoint_url == localcloud.endpoint_url
     s3_client.put_object(Bucket=empty_bucket, Key="probe.txt", Body=b"hello")
     url = f"{localcloud.endpoint_url}/{empty_bucket}/probe.txt"
-    # The object is private: an unsigned GET over plain HTTP is refused...
+    # The object is private: an unsigned GET is refused...
     assert httpx.get(url, timeout=5).status_code == 403
     # ...and a presigned one succeeds.
     signed = s3_client.generate_presigned_url("get_object", Params={"Bucket": empty_bucket, "Key": "probe.txt"})
@@ -75,3 +77,16 @@ def test_empty_bucket_leaves_nothing_behind(s3_client, empty_bucket):
 
 
 test_empty_bucket_leaves_nothing_behind_again = test_empty_bucket_leaves_nothing_behind
+
+
+def test_the_emulator_speaks_https_only(localcloud):
+    """As AWS's endpoints: a plain-HTTP request gets no answer, and the certificate is the local CA's."""
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(localcloud.endpoint_url.replace("https://", "http://"), timeout=5)
+    with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+        httpx.get(localcloud.endpoint_url, timeout=5, verify=ssl.create_default_context(cafile=certifi.where()))
+    assert httpx.get(
+        f"{localcloud.endpoint_url}/moto-api/",
+        timeout=5,
+        verify=ssl.create_default_context(cafile=localcloud.ca.ca_file),
+    ).is_success

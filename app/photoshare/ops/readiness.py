@@ -14,7 +14,7 @@ async def check(name: str, probe) -> tuple[str, str]:
     try:
         await asyncio.wait_for(probe(), CHECK_TIMEOUT_SECONDS)
     except ServiceUnavailableError as err:
-        return name, err.message
+        return name, err.reason or err.message
     except TimeoutError:
         return name, f"no answer within {CHECK_TIMEOUT_SECONDS} s"
     return name, "ok"
