@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 from contextlib import AsyncExitStack
 
-from hypercorn.middleware import ProxyFixMiddleware
 from quart import Quart, current_app, request, url_for
 from quart_schema import QuartSchema
 from quart_schema.openapi import OpenAPIProvider
@@ -42,6 +41,7 @@ from photoshare.tokens import views as tokens_views
 from photoshare.web import apidocs
 from photoshare.web.context import RequestContextMiddleware, record_route
 from photoshare.web.errors import NoContent, register_error_handlers
+from photoshare.web.forwarded import LoadBalancerProxyFix
 from photoshare.web.page_cache import PageCache
 from photoshare.web.security import add_security_headers
 from photoshare.web.streaming import StreamedBodyMiddleware
@@ -120,7 +120,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         StreamedBodyMiddleware(app.asgi_app, STREAMED_ROUTES), access_log=settings.access_log
     )
     if settings.proxy_hops:
-        app.asgi_app = ProxyFixMiddleware(app.asgi_app, mode="legacy", trusted_hops=settings.proxy_hops)
+        app.asgi_app = LoadBalancerProxyFix(app.asgi_app, hops=settings.proxy_hops)
     return app
 
 

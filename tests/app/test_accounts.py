@@ -2,9 +2,11 @@
 
 import dataclasses
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from app_client import PASSWORD, Visitor
+from social_helpers import upload
 from stored_state import execute, scalar
 
 from photoshare.app import create_app
@@ -124,6 +126,19 @@ async def test_x_forwarded_proto_counts_only_from_trusted_proxies(settings):
             body[hops] = response.headers.getlist("Set-Cookie")[0]
     assert body[0].startswith("photoshare_session=")
     assert body[1].startswith("__Host-photoshare_session=")
+
+
+async def test_a_client_sent_x_forwarded_host_changes_nothing(settings):
+    """The ALB passes X-Forwarded-Host through from the client; a share link must keep the real host."""
+    app = create_app(dataclasses.replace(settings, proxy_hops=1))
+    async with app.test_app() as test_app:
+        alice = Visitor(test_app.test_client())
+        await alice.register("alice")
+        photo_id = await upload(alice)
+        forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Host": "evil.example"}
+        reply = await alice.request("POST", "/api/v1/shares", json={"photo_id": photo_id}, headers=forwarded)
+        assert reply.status == 201, reply.body
+        assert urlsplit(reply.json()["url"]).netloc == "localhost"
 
 
 async def test_idle_and_absolute_timeouts_end_a_session(visitor, clean_database):
