@@ -16,6 +16,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -400,7 +401,8 @@ def status() -> bool:
 
 def app_ready(cloud: LocalCloud) -> bool:
     try:
-        with urllib.request.urlopen(f"{cloud.app_url}/readyz", timeout=5) as response:  # noqa: S310 - our own http URL
+        tls = ssl.create_default_context(cafile=cloud.ca.ca_file)
+        with urllib.request.urlopen(f"{cloud.app_url}/readyz", timeout=5, context=tls) as response:  # noqa: S310 - our own URL
             return response.status == 200
     except OSError:
         return False
