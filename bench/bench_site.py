@@ -74,6 +74,8 @@ def main() -> int:
                 "photoshare_db_name": name,
                 "photoshare_db_username": name,
                 "photoshare_lambda_zip": str(zip_file),
+                # The stand-in load balancer belongs to make up's estate.
+                "photoshare_local_load_balancer_enabled": False,
             }
             first = run("site.yml", extra)
             second = run("site.yml", extra)

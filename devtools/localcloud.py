@@ -109,10 +109,12 @@ class LocalCloud:
             "AWS_DEFAULT_REGION": self.region,
             "AWS_REGION": self.region,
             # The machine's CAs and the local CA, which signs the emulator's certificate:
-            # for the AWS SDKs, for OpenSSL's defaults (urllib, httpx) and for requests.
+            # for the AWS SDKs, for OpenSSL's defaults (urllib, httpx), for requests
+            # and for Node (Playwright's API requests).
             "AWS_CA_BUNDLE": str(self.ca.trust_bundle_file),
             "SSL_CERT_FILE": str(self.ca.trust_bundle_file),
             "REQUESTS_CA_BUNDLE": str(self.ca.trust_bundle_file),
+            "NODE_EXTRA_CA_CERTS": str(self.ca.trust_bundle_file),
             # Never fall back to the instance metadata service: nothing but
             # 127.0.0.1 may be addressed here.
             "AWS_EC2_METADATA_DISABLED": "true",

@@ -20,6 +20,7 @@ from botocore.auth import S3SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from moto import settings as moto_settings
+from moto.acm import models as acm_models
 from moto.awslambda import models as lambda_models
 from moto.core.utils import utcnow
 from moto.elbv2 import models as elbv2_models
@@ -372,6 +373,18 @@ def statement_is_action_permitted(
     return _statement_is_action_permitted(self, action, resource, principal, incoming_condition_values)
 
 
+_cert_bundle_init = acm_models.CertBundle.__init__
+
+
+def cert_bundle_init(self: acm_models.CertBundle, *args: Any, **kwargs: Any) -> None:
+    """ACM returns an imported certificate's chain as it was imported; moto appends a root CA of
+    its own, so community.aws.acm_certificate sees another chain and imports again on every run."""
+    _cert_bundle_init(self, *args, **kwargs)
+    chain = kwargs.get("chain", args[3] if len(args) > 3 else None)
+    if chain:
+        self.chain = chain
+
+
 def lambda_endpoint_host() -> str:
     """moto hands a function http://host.docker.internal as the AWS endpoint; this emulator
     speaks HTTPS only, as AWS does (the runtime's bootstrap maps the name to 127.0.0.1)."""
@@ -380,6 +393,7 @@ def lambda_endpoint_host() -> str:
 
 def apply_fixes() -> None:
     moto_settings.moto_server_host = lambda_endpoint_host
+    acm_models.CertBundle.__init__ = cert_bundle_init
     s3_responses.S3Response._key_response = key_response
     s3_responses.S3Response.setup_class = s3_setup_class
     s3_models.FakeBucket.get_permission = bucket_get_permission

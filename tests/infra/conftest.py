@@ -41,6 +41,8 @@ class Deployment:
             "photoshare_db_name": self.db_name,
             "photoshare_db_username": self.db_username,
             "photoshare_lambda_zip": str(self.lambda_zip),
+            # The shared local cloud's load balancer stand-in serves make up's estate; the e2e suite tests it.
+            "photoshare_local_load_balancer_enabled": False,
         }
 
 
