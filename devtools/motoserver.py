@@ -208,8 +208,8 @@ def invoke_awslambda_later(account_id: str, event_body: Any, fn_arn: str, region
 
 
 # The local cloud's own key pair (inventories/local/group_vars/all/localcloud.yml,
-# localcloud_access_key_id / localcloud_secret_access_key). devtools/localcloud.py's
-# moto_environment() should set these two variables; testing/testing is that file's pair.
+# localcloud_access_key_id / localcloud_secret_access_key), which devtools/localcloud.py's
+# moto_environment() passes in; testing/testing is that file's pair.
 ACCESS_KEY_VARIABLE = "PHOTOSHARE_MOTO_ACCESS_KEY_ID"
 SECRET_KEY_VARIABLE = "PHOTOSHARE_MOTO_SECRET_ACCESS_KEY"  # noqa: S105 - a variable's name
 # Fixed pairs moto itself hands out: STS GetSessionToken / GetFederationToken
