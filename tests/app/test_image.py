@@ -54,7 +54,9 @@ def image_environment(database, fresh_database, aws_environment, bucket):
         "PHOTOSHARE_AWS_ENDPOINT_URL": aws_environment["AWS_ENDPOINT_URL"],
         "PHOTOSHARE_DB_SECRET_ID": db_secret,
         "PHOTOSHARE_WEBHOOK_SECRET_ID": webhook_secret,
+        # The local CA signs both the database's and the emulator's certificates.
         "PHOTOSHARE_DB_CA_BUNDLE": CA_IN_CONTAINER,
+        "AWS_CA_BUNDLE": CA_IN_CONTAINER,
         "AWS_ACCESS_KEY_ID": aws_environment["AWS_ACCESS_KEY_ID"],
         "AWS_SECRET_ACCESS_KEY": aws_environment["AWS_SECRET_ACCESS_KEY"],
         "AWS_EC2_METADATA_DISABLED": "true",
