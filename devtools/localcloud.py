@@ -48,6 +48,7 @@ class LocalCloudError(RuntimeError):
 class LocalCloud:
     moto_host: str
     moto_port: int
+    metadata_port: int
     mariadb_host: str
     mariadb_port: int
     access_key_id: str
@@ -60,6 +61,11 @@ class LocalCloud:
     def endpoint_url(self) -> str:
         """The emulator speaks HTTPS only, with a certificate from the local CA, as AWS's endpoints do."""
         return f"https://{self.moto_host}:{self.moto_port}"
+
+    def metadata_endpoint(self, instance_name: str) -> str:
+        """The instance metadata service of the emulator's running instance of that Name
+        (AWS_EC2_METADATA_SERVICE_ENDPOINT; devtools/motoroles.py)."""
+        return f"http://{self.moto_host}:{self.metadata_port}/{instance_name}/"
 
     @property
     def mariadb_dir(self) -> Path:
@@ -126,6 +132,7 @@ def load() -> LocalCloud:
     return LocalCloud(
         moto_host=raw["localcloud_moto_host"],
         moto_port=int(raw["localcloud_moto_port"]),
+        metadata_port=int(raw["localcloud_metadata_port"]),
         mariadb_host=raw["localcloud_mariadb_host"],
         mariadb_port=int(raw["localcloud_mariadb_port"]),
         access_key_id=raw["localcloud_access_key_id"],
@@ -198,9 +205,12 @@ def claim_port(host: str, port: int, pid_file: Path, name: str, setting: str) ->
     )
 
 
-def moto_environment(port: int) -> dict[str, str]:
-    """The environment every moto server of the project runs with (shared or private)."""
+def moto_environment(port: int, metadata_port: int | None = None) -> dict[str, str]:
+    """The environment every moto server of the project runs with (shared or private);
+    metadata_port, if given, is where its instance metadata service listens."""
     cloud = load()
+    # devtools/motoroles.py's IMDS_PORT_VARIABLE (not imported: that would load moto here).
+    metadata = {"PHOTOSHARE_IMDS_PORT": str(metadata_port)} if metadata_port else {}
     return {
         **os.environ,
         # S3 notifications run the real function in a local runtime image,
@@ -213,9 +223,10 @@ def moto_environment(port: int) -> dict[str, str]:
         "MOTO_AMIS_PATH": str(MOTO_AMIS_FILE),
         # AWS managed policies (AmazonSSMManagedInstanceCore) exist as on AWS.
         "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
-        # The key pair presigned URLs are checked against (devtools/motoserver.py).
+        # The operator's key pair: the account's root (devtools/motoauth.py).
         "PHOTOSHARE_MOTO_ACCESS_KEY_ID": cloud.access_key_id,
         "PHOTOSHARE_MOTO_SECRET_ACCESS_KEY": cloud.secret_access_key,
+        **metadata,
     }
 
 
@@ -243,7 +254,8 @@ def start_moto(cloud: LocalCloud) -> None:
     if claim_port(cloud.moto_host, cloud.moto_port, pid_file, "moto server", "localcloud_moto_port"):
         print(f"    moto server already runs on {cloud.endpoint_url}")
         return
-    pid = spawn(moto_command(cloud.moto_host, cloud.moto_port), log, moto_environment(cloud.moto_port))
+    environment = moto_environment(cloud.moto_port, cloud.metadata_port)
+    pid = spawn(moto_command(cloud.moto_host, cloud.moto_port), log, environment)
     pid_file.write_text(f"{pid}\n")
     wait_until(lambda: port_open(cloud.moto_host, cloud.moto_port), 60, "moto server", log)
     print(f"    started moto server on {cloud.endpoint_url} (pid {pid})")

@@ -9,7 +9,6 @@ behaviour it restores; moto's own code is not modified.
 from __future__ import annotations
 
 import hmac
-import os
 import sys
 import threading
 from datetime import datetime, timedelta
@@ -34,6 +33,8 @@ from moto.s3 import models as s3_models
 from moto.s3 import notifications as s3_notifications
 from moto.s3 import responses as s3_responses
 from moto.server import main as moto_main
+
+from devtools import motoauth, motoroles
 
 _describe_db_parameter_groups = rds_models.RDSBackend.describe_db_parameter_groups
 
@@ -207,29 +208,17 @@ def invoke_awslambda_later(account_id: str, event_body: Any, fn_arn: str, region
     threading.Thread(target=_invoke_awslambda, args=(account_id, event_body, fn_arn, region_name), daemon=True).start()
 
 
-# The local cloud's own key pair (inventories/local/group_vars/all/localcloud.yml,
-# localcloud_access_key_id / localcloud_secret_access_key), which devtools/localcloud.py's
-# moto_environment() passes in; testing/testing is that file's pair.
-ACCESS_KEY_VARIABLE = "PHOTOSHARE_MOTO_ACCESS_KEY_ID"
-SECRET_KEY_VARIABLE = "PHOTOSHARE_MOTO_SECRET_ACCESS_KEY"  # noqa: S105 - a variable's name
-# Fixed pairs moto itself hands out: STS GetSessionToken / GetFederationToken
-# (moto/sts/responses.py) and the environment of every Lambda function (moto/awslambda/models.py).
-MOTO_FIXED_KEYS = {
-    "AKIAIOSFODNN7EXAMPLE": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
-    "role-account-id": "role-secret-key",
-}
 PRESIGNED_METHODS = ("GET", "HEAD", "PUT", "DELETE")
 QUERY_AUTH_PARAMETERS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders")
 MAX_PRESIGNED_EXPIRES = 7 * 24 * 3600
 
 
 def secret_key_for(access_key_id: str) -> str | None:
-    """The secret of a key S3 would know: the local cloud's pair, moto's fixed pairs, an active
+    """The secret of a key S3 would know: the local cloud's pair, an active
     IAM user key or an STS AssumeRole key (moto keeps both in each IAM backend's access_keys)."""
-    if access_key_id == os.environ.get(ACCESS_KEY_VARIABLE, "testing"):
-        return os.environ.get(SECRET_KEY_VARIABLE, "testing")
-    if access_key_id in MOTO_FIXED_KEYS:
-        return MOTO_FIXED_KEYS[access_key_id]
+    operator_id, operator_secret = motoauth.operator_key_pair()
+    if access_key_id == operator_id:
+        return operator_secret
     for account in list(iam_models.iam_backends.values()):
         for backend in list(account.values()):
             key = backend.access_keys.get(access_key_id)
@@ -256,6 +245,12 @@ def check_presigned_request(request: Any) -> None:
     the server cannot drift from the way boto3 signs."""
     params = query_parameters(request.query_string)
     given = dict(params)
+    if "Signature" in given and "AWSAccessKeyId" in given:
+        # Regions opened since 2014, and every bucket since 2020, refuse Signature Version 2.
+        raise s3_exceptions.S3ClientError(
+            "InvalidRequest",
+            "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.",
+        )
     if "X-Amz-Signature" not in given:
         return
     if any(name not in given for name in QUERY_AUTH_PARAMETERS):
@@ -296,6 +291,7 @@ def check_presigned_request(request: Any) -> None:
         canonical.context["timestamp"] = given["X-Amz-Date"]
         string_to_sign = signer.string_to_sign(canonical, signer.canonical_request(canonical))
         if hmac.compare_digest(signer.signature(string_to_sign, canonical).encode(), wanted):
+            motoauth.query_signature.verified = True
             return
     raise s3_exceptions.S3SignatureDoesNotMatchError()
 
@@ -320,6 +316,7 @@ _s3_setup_class = s3_responses.S3Response.setup_class
 def s3_setup_class(self: s3_responses.S3Response, request: Any, *args: Any, **kwargs: Any) -> None:
     """Notes, for bucket_get_permission, whether this S3 request came over TLS."""
     _s3_request.secure_transport = "true" if request.scheme == "https" else "false"
+    motoauth.query_signature.verified = False
     _s3_setup_class(self, request, *args, **kwargs)
 
 
@@ -392,6 +389,8 @@ def lambda_endpoint_host() -> str:
 
 
 def apply_fixes() -> None:
+    motoauth.apply_fixes()
+    motoroles.apply_fixes()
     moto_settings.moto_server_host = lambda_endpoint_host
     acm_models.CertBundle.__init__ = cert_bundle_init
     s3_responses.S3Response._key_response = key_response

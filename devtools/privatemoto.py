@@ -41,6 +41,7 @@ class PrivateMoto:
 
     def __init__(self) -> None:
         self.port = free_port()
+        self.metadata_port = free_port()
         self._log_dir = tempfile.TemporaryDirectory(prefix="photoshare-moto-")
         self.log = Path(self._log_dir.name) / "moto.log"
         self._process: subprocess.Popen | None = None
@@ -49,22 +50,27 @@ class PrivateMoto:
     def endpoint_url(self) -> str:
         return f"https://{HOST}:{self.port}"
 
+    def metadata_endpoint(self, instance_name: str) -> str:
+        """This emulator's instance metadata service for its running instance of that Name."""
+        return f"http://{HOST}:{self.metadata_port}/{instance_name}/"
+
     @property
     def ca_bundle(self) -> str:
         """The CAs that verify the emulator's certificate (the machine's and the local CA)."""
         return str(localcloud.load().ca.trust_bundle_file)
 
     def client(self, service: str, region: str = "us-east-1"):
-        """A boto3 client of this emulator, with the emulator's dummy credentials."""
+        """A boto3 client of this emulator, as the account's root (the operator's key pair)."""
         import boto3  # only the tests need it, not `python -m devtools.privatemoto`
 
+        cloud = localcloud.load()
         return boto3.client(
             service,
             endpoint_url=self.endpoint_url,
             region_name=region,
             verify=self.ca_bundle,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",  # noqa: S106 - moto accepts any; nothing secret
+            aws_access_key_id=cloud.access_key_id,
+            aws_secret_access_key=cloud.secret_access_key,
         )
 
     def start(self) -> PrivateMoto:
@@ -74,7 +80,7 @@ class PrivateMoto:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                env=localcloud.moto_environment(self.port),
+                env=localcloud.moto_environment(self.port, self.metadata_port),
             )
         localcloud.wait_until(lambda: self._answers(), 60, f"private moto server on port {self.port}", self.log)
         return self

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import boto3
 import pymysql
 import pytest
+from botocore.config import Config
 
 from devtools import localcloud as localcloud_module
 
@@ -112,7 +113,8 @@ def clean_database(database) -> Iterator[Database]:
 
 @pytest.fixture(scope="session")
 def s3_client(aws_environment):
-    return boto3.client("s3", endpoint_url=aws_environment["AWS_ENDPOINT_URL"])
+    """Its presigned URLs are SigV4, as the app's are (S3 refuses SigV2 ones)."""
+    return boto3.client("s3", endpoint_url=aws_environment["AWS_ENDPOINT_URL"], config=Config(signature_version="s3v4"))
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """aiobotocore clients for S3 and Secrets Manager, opened while the app serves.
 
-On AWS they use the instance role; in the local cloud they talk to the
-emulator at PHOTOSHARE_AWS_ENDPOINT_URL with its dummy keys.
+They sign with the instance role's session from the metadata service, on
+AWS and in the local cloud alike; there they talk to the emulator at
+PHOTOSHARE_AWS_ENDPOINT_URL.
 """
 
 from __future__ import annotations

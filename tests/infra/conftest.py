@@ -99,6 +99,16 @@ def built(emulator, deployment) -> BuiltEstate:
 
 
 _SCENARIO_RUNS = ScenarioRuns()
+# The estate's three site.yml runs take about 3.5 minutes alone, and share the
+# two cores with the Molecule scenarios: the first test to need them gets longer
+# than the suite's default timeout.
+BUILT_ESTATE_TIMEOUT_S = 1800
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if "built" in item.fixturenames:
+            item.add_marker(pytest.mark.timeout(BUILT_ESTATE_TIMEOUT_S))
 
 
 def pytest_collection_finish(session) -> None:

@@ -426,13 +426,14 @@ def test_load_balancer_checks_readyz_and_forwards_http(aws, instance, security_g
     assert (action["Type"], action["TargetGroupArn"]) == ("forward", group["TargetGroupArn"])
 
 
-def test_processor_is_configured_as_lambda_readme_says(aws, key_arn):
+def test_processor_is_configured_as_lambda_readme_says(aws, key_arn, localcloud):
     function = aws("lambda").get_function(FunctionName=FUNCTION)["Configuration"]
     assert (function["Runtime"], function["Handler"]) == ("python3.13", "handler.handler")
     assert (function["MemorySize"], function["Timeout"]) == (1024, 60)
     assert function["Role"] == f"arn:aws:iam::{ACCOUNT_ID}:role/{FUNCTION}"
     assert function["Environment"]["Variables"] == {
-        "PHOTOSHARE_WEBHOOK_URL": "http://127.0.0.1:8080/api/webhook",
+        # Through the load balancer, as on AWS.
+        "PHOTOSHARE_WEBHOOK_URL": f"{localcloud.app_url}/api/webhook",
         "PHOTOSHARE_WEBHOOK_SECRET_ID": f"{PREFIX}/webhook/signing-key",
         "PHOTOSHARE_KMS_KEY_ID": key_arn,
     }

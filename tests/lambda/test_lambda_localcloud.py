@@ -4,8 +4,10 @@ the function in photoshare-lambda-runtime:local, which writes thumbnails and rep
 import json
 import secrets
 import time
+from pathlib import Path
 
 import boto3
+import jinja2
 import photo_samples as samples
 import pytest
 from lambda_build import run_build
@@ -16,10 +18,24 @@ from photoshare.webhook.signature import signature_is_valid
 pytestmark = pytest.mark.slow
 FUNCTION_TIMEOUT_SECONDS = 60
 
+ROOT = Path(__file__).resolve().parents[2]
+PROCESSOR_POLICY = ROOT / "roles" / "iam" / "templates" / "processor-access.json.j2"
 LAMBDA_TRUST_POLICY = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
 }
+
+
+def processor_policy(*, bucket: str, signing_secret_id: str, kms_key_id: str) -> str:
+    """The iam role's processor policy (roles/iam/templates), for this test's bucket, secret and key."""
+    arn = "arn:aws:{}:us-east-1:123456789012:{}".format
+    return jinja2.Template(PROCESSOR_POLICY.read_text()).render(
+        iam__bucket_arn=f"arn:aws:s3:::{bucket}",
+        iam__signing_key_arn=boto3.client("secretsmanager").describe_secret(SecretId=signing_secret_id)["ARN"],
+        iam__key_arn=boto3.client("kms").describe_key(KeyId=kms_key_id)["KeyMetadata"]["Arn"],
+        iam__log_group_arn=arn("logs", f"log-group:/aws/lambda/{bucket}-metadata-extractor"),
+        iam__dlq_arn=arn("sqs", f"{bucket}-dlq"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +50,12 @@ def deployed_function(runtime_image, lambda_zip, s3_client, receiver, signing_se
     name = f"pstest-{secrets.token_hex(6)}"
     iam, lambda_client = boto3.client("iam"), boto3.client("lambda")
     role_arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST_POLICY))["Role"]["Arn"]
+    # The function signs with this role's session, so it gets the processor's own policy.
+    iam.put_role_policy(
+        RoleName=name,
+        PolicyName="access",
+        PolicyDocument=processor_policy(bucket=name, signing_secret_id=signing_secret[0], kms_key_id=kms_key_id),
+    )
     function_arn = lambda_client.create_function(
         FunctionName=f"{name}-metadata-extractor",
         Runtime="python3.13",
@@ -68,6 +90,7 @@ def deployed_function(runtime_image, lambda_zip, s3_client, receiver, signing_se
         s3_client.delete_object(Bucket=name, Key=item["Key"])
     s3_client.delete_bucket(Bucket=name)
     lambda_client.delete_function(FunctionName=f"{name}-metadata-extractor")
+    iam.delete_role_policy(RoleName=name, PolicyName="access")
     iam.delete_role(RoleName=name)
 
 

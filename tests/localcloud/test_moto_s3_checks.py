@@ -27,6 +27,7 @@ from photoshare.presign import PROBE_KEY, FrozenCredentials, UrlSigner
 
 BUCKET = "presigned"
 REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"
 KEYS = ["photo.jpg", "originals/2024/a photo with spaces.jpg", "albums/été/日本/ß+&=?(1).jpg"]
 TLS_ONLY_BUCKET = "tls-only"
 
@@ -209,9 +210,15 @@ def test_an_unknown_access_key_is_refused(moto, s3, https):
     assert (response.status_code, error(response)[0]) == (403, "InvalidAccessKeyId")
 
 
+def reading_policy() -> str:
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
 def test_an_iam_users_key_signs_urls_but_only_with_its_own_secret(moto, s3, https):
     iam = moto.client("iam")
     iam.create_user(UserName="uploader")
+    iam.put_user_policy(UserName="uploader", PolicyName="read", PolicyDocument=reading_policy())
     key = iam.create_access_key(UserName="uploader")["AccessKey"]
     s3.put_object(Bucket=BUCKET, Key="shared.txt", Body=b"shared")
     user = s3_client(moto.endpoint_url, key["AccessKeyId"], key["SecretAccessKey"])
@@ -223,7 +230,12 @@ def test_an_iam_users_key_signs_urls_but_only_with_its_own_secret(moto, s3, http
 
 def test_temporary_credentials_from_sts_sign_urls_too(moto, s3, https):
     s3.put_object(Bucket=BUCKET, Key="role.txt", Body=b"for the role")
-    session = moto.client("sts").assume_role(RoleArn="arn:aws:iam::123456789012:role/reader", RoleSessionName="reader")
+    iam = moto.client("iam")
+    statement = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"}, "Action": "sts:AssumeRole"}
+    trust = {"Version": "2012-10-17", "Statement": [statement]}
+    role = iam.create_role(RoleName="reader", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    iam.put_role_policy(RoleName="reader", PolicyName="read", PolicyDocument=reading_policy())
+    session = moto.client("sts").assume_role(RoleArn=role["Arn"], RoleSessionName="reader")
     credentials = session["Credentials"]
     role = s3_client(
         moto.endpoint_url, credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"]
@@ -257,4 +269,5 @@ def test_a_tls_only_bucket_refuses_plain_http(plain_moto):
         with pytest.raises(ClientError) as refused:
             call()
         assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
-    assert httpx.get(f"{plain_moto}/{TLS_ONLY_BUCKET}/photo.jpg").status_code == 403
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": TLS_ONLY_BUCKET, "Key": "photo.jpg"})
+    assert httpx.get(url).status_code == 403
