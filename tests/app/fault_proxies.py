@@ -13,12 +13,16 @@ import threading
 from collections.abc import Callable
 
 from aiohttp import ClientSession, TCPConnector, web
+from yarl import URL
 
 S3_ERROR = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
     b"<Error><Code>InternalError</Code><Message>injected by the test's fault proxy</Message></Error>"
 )
 HOP_BY_HOP = frozenset({"host", "content-length", "transfer-encoding", "connection", "content-encoding"})
+# A request goes on with the Host and Content-Encoding it was signed with, or the emulator,
+# which checks signatures as AWS does, refuses it.
+REQUEST_HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection"})
 
 
 class LoopThread:
@@ -173,9 +177,13 @@ class S3FaultProxy:
                 self.failing[name] -= 1
             else:
                 return web.Response(status=500, body=S3_ERROR, content_type="application/xml")
-        headers = {name: value for name, value in request.headers.items() if name.lower() not in HOP_BY_HOP}
+        headers = {name: value for name, value in request.headers.items() if name.lower() not in REQUEST_HOP_BY_HOP}
         async with self._session.request(
-            request.method, self.target_url + request.path_qs, headers=headers, data=body
+            # The path and query exactly as they were signed.
+            request.method,
+            URL(self.target_url + request.raw_path, encoded=True),
+            headers=headers,
+            data=body,
         ) as upstream:
             payload = await upstream.read()
             reply_headers = {k: v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP}
