@@ -13,13 +13,14 @@ import json
 import secrets
 import ssl
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import boto3
 import httpx
 import pytest
 from photos import phone_photo
+from PIL import Image
 
 from devtools import localcloud as localcloud_module
 
@@ -32,7 +33,7 @@ PROCESSING_TIMEOUT_S = 90
 
 
 @pytest.fixture(scope="module")
-def api(deployed, tmp_path_factory) -> Iterator[httpx.Client]:
+def api(deployed) -> Iterator[httpx.Client]:
     """A new user's API client, through the load balancer, with a write token."""
     tls = ssl.create_default_context(cafile=CLOUD.ca.ca_file)
     with httpx.Client(base_url=f"{deployed}/api/v1", verify=tls, timeout=30) as browser:
@@ -51,11 +52,20 @@ def api(deployed, tmp_path_factory) -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture(scope="module")
-def photo_bytes(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("roles") / "phone.jpg"
-    phone_photo(path)
-    return path.read_bytes()
+@pytest.fixture
+def new_photo(tmp_path) -> Callable[[], bytes]:
+    """A phone's JPEG, different every time (the app refuses the same photo twice)."""
+
+    def make() -> bytes:
+        path = tmp_path / "phone.jpg"
+        phone_photo(path)
+        with Image.open(path) as image:
+            image.putpixel((0, 0), tuple(secrets.randbelow(256) for _ in range(3)))
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=90, exif=image.getexif())
+        return out.getvalue()
+
+    return make
 
 
 def upload(api: httpx.Client, data: bytes) -> dict:
@@ -90,10 +100,10 @@ def web_role_without(action: str) -> Iterator[None]:
         iam.put_role_policy(RoleName=WEB_ROLE, PolicyName=WEB_POLICY, PolicyDocument=json.dumps(original))
 
 
-def test_the_processor_reports_with_its_role_session(api, photo_bytes, aws_environment):
+def test_the_processor_reports_with_its_role_session(api, new_photo, aws_environment):
     """Processing reads the original and writes thumbnails with the execution role's session
     (moto's own dummy keys are refused), then reports through the load balancer."""
-    photo = processed(api, upload(api, photo_bytes)["id"])
+    photo = processed(api, upload(api, new_photo())["id"])
     assert photo["status"] == "ready", photo
     assert photo["urls"]["thumbnail_256"]
 
@@ -105,15 +115,16 @@ def originals_of(photo_id: str) -> list[str]:
     return [item["Key"] for item in listed if item["Key"].endswith(f"/{photo_id}")]
 
 
-def test_a_web_role_without_delete_cannot_delete_and_loses_nothing(api, photo_bytes, aws_environment):
-    photo = processed(api, upload(api, photo_bytes)["id"])
+def test_a_web_role_without_delete_cannot_delete_and_loses_nothing(api, new_photo, aws_environment):
+    photo = processed(api, upload(api, new_photo())["id"])
     tls = ssl.create_default_context(cafile=CLOUD.ca.ca_file)
     with web_role_without("s3:DeleteObject"):
         assert api.delete(f"/photos/{photo['id']}").status_code == 503
         assert originals_of(photo["id"])
         # Uploading (s3:PutObject) and showing (s3:GetObject, through a presigned URL) still work.
-        other = upload(api, photo_bytes)
+        data = new_photo()
+        other = upload(api, data)
         original = api.get(f"/photos/{other['id']}").json()["urls"]["original"]
-        assert httpx.get(original, verify=tls, timeout=10).content == photo_bytes
+        assert httpx.get(original, verify=tls, timeout=10).content == data
     assert api.delete(f"/photos/{other['id']}").status_code == 204
     assert not originals_of(other["id"])

@@ -103,7 +103,7 @@ def plain_moto(plain_moto_process) -> str:
 def s3_client(
     endpoint: str,
     access_key: str = "testing",
-    secret_key: str = "testing",  # noqa: S107 - the emulator's dummy pair
+    secret_key: str = "testing",  # noqa: S107 - the emulator's operator pair, which exists only there
     token: str | None = None,
 ):
     """boto3's S3 client; its presigned URLs are SigV4 (s3v4), as the app's are."""
