@@ -25,6 +25,7 @@ from moto.core.utils import utcnow
 from moto.elbv2 import models as elbv2_models
 from moto.iam import access_control as iam_access_control
 from moto.iam import models as iam_models
+from moto.iam.exceptions import DeleteConflictException
 from moto.kms import models as kms_models
 from moto.rds import models as rds_models
 from moto.rds.exceptions import DBParameterGroupNotFoundError
@@ -46,6 +47,19 @@ def describe_db_parameter_groups(self: rds_models.RDSBackend, kwargs: dict[str, 
     if name and name not in self.db_parameter_groups:
         raise DBParameterGroupNotFoundError(name)
     return _describe_db_parameter_groups(self, kwargs)
+
+
+def delete_group(self: iam_models.IAMBackend, group_name: str) -> None:
+    """IAM refuses DeleteGroup with DeleteConflict while the group has members, inline policies
+    or attached managed policies; moto deletes it, so a teardown that forgets one passes here."""
+    group = self.get_group(group_name)
+    if group.users:
+        raise DeleteConflictException("Cannot delete entity, must remove users from group first.")
+    if group.policies:
+        raise DeleteConflictException("Cannot delete entity, must delete policies first.")
+    if group.managed_policies:
+        raise DeleteConflictException("Cannot delete entity, must detach all policies first.")
+    del self.groups[group_name]
 
 
 _db_instance_init = rds_models.DBInstance.__init__
@@ -410,6 +424,7 @@ def apply_fixes() -> None:
     elbv2_models.FakeLoadBalancer.__init__ = load_balancer_init
     rds_models.RDSBackend.describe_db_parameter_groups = describe_db_parameter_groups
     rds_models.DBInstance.__init__ = db_instance_init
+    iam_models.IAMBackend.delete_group = delete_group
 
 
 if __name__ == "__main__":

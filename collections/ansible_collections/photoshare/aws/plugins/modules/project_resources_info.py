@@ -67,6 +67,13 @@ PENDING_KEY_STATES = ("PendingDeletion", "PendingReplicaDeletion")
 LIVE_INSTANCE_STATES = ["pending", "running", "stopping", "stopped", "shutting-down"]
 
 
+def every(client, operation, key, **kwargs):
+    """Every item of a listing: all its pages (one call when the API has no pages)."""
+    if client.can_paginate(operation):
+        return client.get_paginator(operation).paginate(**kwargs).build_full_result().get(key, [])
+    return getattr(client, operation)(**kwargs).get(key, [])
+
+
 def tag_name(resource):
     return next((tag["Value"] for tag in resource.get("Tags", []) if tag["Key"] == "Name"), "")
 
@@ -79,54 +86,61 @@ def labelled(resource_id, resource):
 def ec2_resources(ec2, prefix):
     by_tag = [{"Name": "tag:Project", "Values": [prefix]}]
     found = {}
-    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [f"{prefix}-vpc"]}])["Vpcs"]
-    vpcs += [v for v in ec2.describe_vpcs(Filters=by_tag)["Vpcs"] if v not in vpcs]
+    vpcs = every(ec2, "describe_vpcs", "Vpcs", Filters=[{"Name": "tag:Name", "Values": [f"{prefix}-vpc"]}])
+    vpcs += [v for v in every(ec2, "describe_vpcs", "Vpcs", Filters=by_tag) if v not in vpcs]
     found["ec2 vpc"] = [labelled(v["VpcId"], v) for v in vpcs]
     vpc_ids = [v["VpcId"] for v in vpcs]
     in_vpcs = [{"Name": "vpc-id", "Values": vpc_ids}] if vpc_ids else None
 
-    def tagged_or_in_vpcs(describe, key, id_key):
+    def tagged_or_in_vpcs(operation, key, id_key):
         items = {}
         for filters in [by_tag, in_vpcs]:
             if filters is None:
                 continue
-            for item in describe(Filters=filters)[key]:
+            for item in every(ec2, operation, key, Filters=filters):
                 items[item[id_key]] = item
         return [labelled(item_id, item) for item_id, item in items.items()]
 
-    found["ec2 subnet"] = tagged_or_in_vpcs(ec2.describe_subnets, "Subnets", "SubnetId")
+    found["ec2 subnet"] = tagged_or_in_vpcs("describe_subnets", "Subnets", "SubnetId")
     found["ec2 route table"] = [
         labelled(t["RouteTableId"], t)
-        for t in (ec2.describe_route_tables(Filters=by_tag)["RouteTables"])
+        for t in every(ec2, "describe_route_tables", "RouteTables", Filters=by_tag)
         if not any(a.get("Main") for a in t.get("Associations", []))
     ]
     found["ec2 security group"] = [
         labelled(g["GroupId"], g) + f" {g['GroupName']}"
-        for g in ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [f"{prefix}-*"]}])[
-            "SecurityGroups"
-        ]
+        for g in every(
+            ec2,
+            "describe_security_groups",
+            "SecurityGroups",
+            Filters=[{"Name": "group-name", "Values": [f"{prefix}-*"]}],
+        )
     ]
     found["ec2 internet gateway"] = [
-        labelled(g["InternetGatewayId"], g) for g in ec2.describe_internet_gateways(Filters=by_tag)["InternetGateways"]
+        labelled(g["InternetGatewayId"], g)
+        for g in every(ec2, "describe_internet_gateways", "InternetGateways", Filters=by_tag)
     ]
     found["ec2 vpc endpoint"] = [
         labelled(e["VpcEndpointId"], e)
-        for e in ec2.describe_vpc_endpoints(Filters=by_tag)["VpcEndpoints"]
+        for e in every(ec2, "describe_vpc_endpoints", "VpcEndpoints", Filters=by_tag)
         if e["State"].lower() not in ("deleted", "deleting")
     ]
     found["ec2 nat gateway"] = [
         labelled(n["NatGatewayId"], n)
-        for n in ec2.describe_nat_gateways(Filters=by_tag)["NatGateways"]
+        for n in every(ec2, "describe_nat_gateways", "NatGateways", Filters=by_tag)
         if n["State"] in ("pending", "available")
     ]
     found["ec2 instance"] = [
         labelled(i["InstanceId"], i)
-        for r in ec2.describe_instances(
-            Filters=[*by_tag, {"Name": "instance-state-name", "Values": LIVE_INSTANCE_STATES}]
-        )["Reservations"]
+        for r in every(
+            ec2,
+            "describe_instances",
+            "Reservations",
+            Filters=[*by_tag, {"Name": "instance-state-name", "Values": LIVE_INSTANCE_STATES}],
+        )
         for i in r["Instances"]
     ]
-    found["ec2 elastic ip"] = [a["AllocationId"] for a in ec2.describe_addresses(Filters=by_tag)["Addresses"]]
+    found["ec2 elastic ip"] = [a["AllocationId"] for a in every(ec2, "describe_addresses", "Addresses", Filters=by_tag)]
     return found
 
 
@@ -151,69 +165,76 @@ def main():
 
         elbv2 = module.client("elbv2")
         found["elbv2 load balancer"] = named(
-            elbv2.describe_load_balancers()["LoadBalancers"], "LoadBalancerName", f"{prefix}-"
+            every(elbv2, "describe_load_balancers", "LoadBalancers"), "LoadBalancerName", f"{prefix}-"
         )
         found["elbv2 target group"] = named(
-            elbv2.describe_target_groups()["TargetGroups"], "TargetGroupName", f"{prefix}-"
+            every(elbv2, "describe_target_groups", "TargetGroups"), "TargetGroupName", f"{prefix}-"
         )
 
         rds = module.client("rds")
-        found["rds instance"] = named(rds.describe_db_instances()["DBInstances"], "DBInstanceIdentifier", f"{prefix}-")
+        found["rds instance"] = named(
+            every(rds, "describe_db_instances", "DBInstances"), "DBInstanceIdentifier", f"{prefix}-"
+        )
         found["rds subnet group"] = named(
-            rds.describe_db_subnet_groups()["DBSubnetGroups"], "DBSubnetGroupName", f"{prefix}-"
+            every(rds, "describe_db_subnet_groups", "DBSubnetGroups"), "DBSubnetGroupName", f"{prefix}-"
         )
         found["rds parameter group"] = named(
-            rds.describe_db_parameter_groups()["DBParameterGroups"], "DBParameterGroupName", f"{prefix}-"
+            every(rds, "describe_db_parameter_groups", "DBParameterGroups"), "DBParameterGroupName", f"{prefix}-"
         )
 
         s3 = module.client("s3")
         found["s3 bucket"] = [
-            b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"] in module.params["bucket_names"]
+            b["Name"] for b in every(s3, "list_buckets", "Buckets") if b["Name"] in module.params["bucket_names"]
         ]
 
         secrets = module.client("secretsmanager")
         found["secretsmanager secret"] = [
             s["Name"]
-            for s in secrets.list_secrets(Filters=[{"Key": "name", "Values": [f"{prefix}/"]}])["SecretList"]
+            for s in every(secrets, "list_secrets", "SecretList", Filters=[{"Key": "name", "Values": [f"{prefix}/"]}])
             if not s.get("DeletedDate")
         ]
 
         kms = module.client("kms")
         live_keys = []
-        for key in kms.list_keys()["Keys"]:
-            metadata = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+        for key in every(kms, "list_keys", "Keys"):
+            try:
+                metadata = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+            except is_boto3_error_code("AccessDeniedException"):
+                continue  # a key whose policy leaves the caller out is not one the project made
             if metadata["KeyManager"] != "CUSTOMER" or metadata["KeyState"] in PENDING_KEY_STATES:
                 continue
-            tags = kms.list_resource_tags(KeyId=key["KeyId"]).get("Tags", [])
+            tags = every(kms, "list_resource_tags", "Tags", KeyId=key["KeyId"])
             if {"TagKey": "Project", "TagValue": prefix} in tags:
                 live_keys.append(key["KeyId"])
         found["kms key"] = live_keys
         # AWS deletes an alias with its key; one that names a live key is left over.
         found["kms alias"] = [
             a["AliasName"]
-            for a in kms.list_aliases()["Aliases"]
+            for a in every(kms, "list_aliases", "Aliases")
             if a["AliasName"] == f"alias/{prefix}"
             and kms.describe_key(KeyId=a["TargetKeyId"])["KeyMetadata"]["KeyState"] not in PENDING_KEY_STATES
         ]
 
         iam = module.client("iam")
-        found["iam role"] = named(iam.list_roles()["Roles"], "RoleName", f"{prefix}-")
+        found["iam role"] = named(every(iam, "list_roles", "Roles"), "RoleName", f"{prefix}-")
         found["iam instance profile"] = named(
-            iam.list_instance_profiles()["InstanceProfiles"], "InstanceProfileName", f"{prefix}-"
+            every(iam, "list_instance_profiles", "InstanceProfiles"), "InstanceProfileName", f"{prefix}-"
         )
-        found["iam group"] = named(iam.list_groups()["Groups"], "GroupName", f"{prefix}-")
+        found["iam group"] = named(every(iam, "list_groups", "Groups"), "GroupName", f"{prefix}-")
 
         found["lambda function"] = named(
-            module.client("lambda").list_functions()["Functions"], "FunctionName", f"{prefix}-"
+            every(module.client("lambda"), "list_functions", "Functions"), "FunctionName", f"{prefix}-"
         )
         found["logs log group"] = [
             g["logGroupName"]
-            for g in module.client("logs").describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{prefix}-")["logGroups"]
+            for g in every(
+                module.client("logs"), "describe_log_groups", "logGroups", logGroupNamePrefix=f"/aws/lambda/{prefix}-"
+            )
         ]
-        found["sqs queue"] = module.client("sqs").list_queues(QueueNamePrefix=f"{prefix}-").get("QueueUrls", [])
+        found["sqs queue"] = every(module.client("sqs"), "list_queues", "QueueUrls", QueueNamePrefix=f"{prefix}-")
         found["sns topic"] = [
             t["TopicArn"]
-            for t in module.client("sns").list_topics()["Topics"]
+            for t in every(module.client("sns"), "list_topics", "Topics")
             if t["TopicArn"].rsplit(":", 1)[-1].startswith(f"{prefix}-")
         ]
 
@@ -221,9 +242,9 @@ def main():
         if module.params["alarm_names"]:
             found["cloudwatch alarm"] = [
                 a["AlarmName"]
-                for a in cloudwatch.describe_alarms(AlarmNames=module.params["alarm_names"])["MetricAlarms"]
+                for a in every(cloudwatch, "describe_alarms", "MetricAlarms", AlarmNames=module.params["alarm_names"])
             ]
-        dashboards = {d["DashboardName"] for d in cloudwatch.list_dashboards()["DashboardEntries"]}
+        dashboards = {d["DashboardName"] for d in every(cloudwatch, "list_dashboards", "DashboardEntries")}
         found["cloudwatch dashboard"] = sorted(dashboards & set(module.params["dashboard_names"]))
     except is_boto3_error_code("AccessDenied"):
         module.fail_json(
