@@ -156,12 +156,12 @@ def path_with_a_stand_in_plugin(tmp_path, path_without_the_plugin) -> str:
     return os.pathsep.join([str(tmp_path), path_without_the_plugin])
 
 
-def run_on_aws_inventory(playbook: str, moto: PrivateMoto, path: str, **kwargs):
+def run_on_aws_inventory(playbook: str, moto: PrivateMoto, path: str, extra_vars: dict | None = None, **kwargs):
     """A playbook on the unchanged aws inventory, against this emulator only, with this PATH."""
     return run_playbook(
         playbook,
         moto.endpoint_url,
-        {"photoshare_aws_access_key": "testing", "photoshare_aws_secret_key": "testing"},
+        {"photoshare_aws_access_key": "testing", "photoshare_aws_secret_key": "testing", **(extra_vars or {})},
         inventory=INVENTORY,
         environment=emulator_environment(moto, path),
         **kwargs,
@@ -177,6 +177,19 @@ def test_preflight_stops_an_aws_run_early_without_the_session_manager_plugin(pat
         # Before anything else: no AWS call was made, nothing was built.
         assert [t.task for t in run.tasks if t.failed] == [
             "preflight : Fail when the Session Manager plugin is missing"
+        ]
+        assert not any(t.task.endswith("Look up the caller identity") for t in run.tasks)
+
+
+def test_preflight_stops_a_certificate_without_the_host_name_it_covers(path_with_a_stand_in_plugin):
+    """The ALB's own name is never on the certificate: the webhook would fail TLS verification."""
+    certificate = {"photoshare_certificate_arn": f"arn:aws:acm:{REGION}:123456789012:certificate/0a1b2c3d"}
+    with PrivateMoto() as moto:
+        run = run_on_aws_inventory("site.yml", moto, path_with_a_stand_in_plugin, certificate)
+        assert run.returncode != 0
+        assert "Set photoshare_public_hostname" in run.output
+        assert [t.task for t in run.tasks if t.failed] == [
+            "preflight : Fail when a certificate has no host name for the webhook"
         ]
         assert not any(t.task.endswith("Look up the caller identity") for t in run.tasks)
 

@@ -280,7 +280,8 @@ def test_no_policy_allows_every_action_on_every_resource(aws):
             assert not ("*" in resources and any(a == "*" or a.endswith(":*") for a in actions)), statement
 
 
-def assert_private_encrypted_and_tls_only(s3, bucket: str, key_arn: str) -> None:
+def assert_private_encrypted_and_tls_only(s3, bucket: str, key_arn: str | None) -> None:
+    """key_arn None: encrypted with S3's own keys (SSE-S3)."""
     assert s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True,
         "IgnorePublicAcls": True,
@@ -290,8 +291,11 @@ def assert_private_encrypted_and_tls_only(s3, bucket: str, key_arn: str) -> None
     ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
     assert ownership == [{"ObjectOwnership": "BucketOwnerEnforced"}]
     (rule,) = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
-    assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}
-    assert rule["BucketKeyEnabled"] is True
+    if key_arn is None:
+        assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    else:
+        assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}
+        assert rule["BucketKeyEnabled"] is True
     (deny,) = statements(s3.get_bucket_policy(Bucket=bucket)["Policy"])
     assert deny["Effect"] == "Deny"
     assert deny["Principal"] == "*"
@@ -312,8 +316,9 @@ def test_bucket_lifecycle_aborts_uploads_and_expires_old_versions(aws):
     assert rule["NoncurrentVersionExpiration"]["NoncurrentDays"] == 30
 
 
-def test_deploy_bucket_is_private_encrypted_tls_only_and_keeps_no_versions(aws, key_arn):
-    assert_private_encrypted_and_tls_only(aws("s3"), DEPLOY_BUCKET, key_arn)
+def test_deploy_bucket_is_private_encrypted_tls_only_and_keeps_no_versions(aws):
+    # SSE-S3: the SSM connection's transfers need no KMS permission of the control node or the host.
+    assert_private_encrypted_and_tls_only(aws("s3"), DEPLOY_BUCKET, None)
     # Never versioned (the files may hold what a task sends to the host), so deletes are final.
     assert "Status" not in aws("s3").get_bucket_versioning(Bucket=DEPLOY_BUCKET)
 
@@ -426,14 +431,15 @@ def test_load_balancer_checks_readyz_and_forwards_http(aws, instance, security_g
     assert (action["Type"], action["TargetGroupArn"]) == ("forward", group["TargetGroupArn"])
 
 
-def test_processor_is_configured_as_lambda_readme_says(aws, key_arn, localcloud):
+def test_processor_is_configured_as_lambda_readme_says(aws, key_arn):
     function = aws("lambda").get_function(FunctionName=FUNCTION)["Configuration"]
+    (alb,) = aws("elbv2").describe_load_balancers(Names=[f"{PREFIX}-alb"])["LoadBalancers"]
     assert (function["Runtime"], function["Handler"]) == ("python3.13", "handler.handler")
     assert (function["MemorySize"], function["Timeout"]) == (1024, 60)
     assert function["Role"] == f"arn:aws:iam::{ACCOUNT_ID}:role/{FUNCTION}"
     assert function["Environment"]["Variables"] == {
-        # Through the load balancer, as on AWS.
-        "PHOTOSHARE_WEBHOOK_URL": f"{localcloud.app_url}/api/webhook",
+        # No certificate in this estate: plain HTTP to the ALB's own name (tests/e2e has the HTTPS case).
+        "PHOTOSHARE_WEBHOOK_URL": f"http://{alb['DNSName']}/api/webhook",
         "PHOTOSHARE_WEBHOOK_SECRET_ID": f"{PREFIX}/webhook/signing-key",
         "PHOTOSHARE_KMS_KEY_ID": key_arn,
     }
