@@ -111,3 +111,40 @@ def run_playbook(
         stats=report.get("stats", {}),
         tasks=_task_results(report),
     )
+
+
+def run_module(module: str, arguments: dict, endpoint_url: str, ca_bundle: str) -> dict:
+    """One module of the project's collection, ad hoc on localhost against this emulator; its result."""
+    from devtools import localcloud  # the suite's root is on sys.path
+
+    cloud = localcloud.load()
+    connection = {
+        "endpoint_url": endpoint_url,
+        "aws_ca_bundle": ca_bundle,
+        "access_key": cloud.access_key_id,
+        "secret_key": cloud.secret_access_key,
+        "region": cloud.region,
+    }
+    run = subprocess.run(
+        [
+            str(ANSIBLE_PLAYBOOK.with_name("ansible")),
+            "localhost",
+            "-m",
+            module,
+            "-a",
+            json.dumps({**arguments, **connection}),
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+            "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1",
+            "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.json",
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    report = json.loads(run.stdout[run.stdout.index("{") :]) if "{" in run.stdout else {}
+    results = [host for play in report.get("plays", []) for task in play["tasks"] for host in task["hosts"].values()]
+    return results[0] if results else {"failed": True, "msg": run.stdout[-3000:] + run.stderr[-3000:]}

@@ -64,3 +64,19 @@ def test_ansible_reaches_it_through_the_local_inventory(standin):
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"{standin} | CHANGED" in run.stdout
     assert "13." in run.stdout
+
+
+def ad_hoc(*args: str) -> subprocess.CompletedProcess:
+    """`ansible` on the local inventory's web hosts."""
+    command = [str(Path(sys.executable).with_name("ansible")), "-i", "inventories/local", "web", *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=lc.ROOT, check=False)
+
+
+def test_a_command_longer_than_the_connections_cap_is_cut_unless_async(standin):
+    """As the SSM connection on AWS (ansible_aws_ssm_timeout), here with a 2 s cap instead of 120 s."""
+    short_cap = ["-e", json.dumps({"ansible_docker_extra_env": {"PHOTOSHARE_COMMAND_CAP_S": "2"}})]
+    cut = ad_hoc(*short_cap, "-m", "ansible.builtin.command", "-a", "sleep 5")
+    assert cut.returncode != 0
+    assert "per-command cap of 2 s" in cut.stdout + cut.stderr
+    polled = ad_hoc(*short_cap, "-B", "30", "-P", "1", "-m", "ansible.builtin.command", "-a", "sleep 5")
+    assert polled.returncode == 0, polled.stdout + polled.stderr
