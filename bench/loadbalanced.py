@@ -39,7 +39,7 @@ HEALTH_CHECK = {
 }
 
 
-def render(app_port: int, https_port: int, stats_port: int) -> str:
+def render(app_port: int, https_port: int, stats_port: int, admin_port: int) -> str:
     # An HAProxy configuration, not HTML: nothing to escape (Ansible renders it the same way).
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)  # noqa: S701
     environment.filters.update(FilterModule().filters())
@@ -57,6 +57,7 @@ def render(app_port: int, https_port: int, stats_port: int) -> str:
             "targets_health_description": [{"target": {"id": "i-bench", "port": app_port}}],
         },
         localloadbalancer_stats_port=stats_port,
+        localloadbalancer_admin_port=admin_port,
         localloadbalancer_port_offset=https_port - HTTPS_PORT,
         localloadbalancer__container_config_dir=CONFIG_DIR_IN_CONTAINER,
     )
@@ -69,11 +70,11 @@ def behind_load_balancer(app_url: str):
     subprocess.run(
         ["docker", "build", "--network", "host", "-q", "-t", IMAGE, str(CONTEXT)], check=True, capture_output=True
     )
-    https_port, stats_port = free_port(), free_port()
+    https_port, stats_port, admin_port = free_port(), free_port(), free_port()
     name = f"photoshare-bench-alb-{https_port}"
     with tempfile.TemporaryDirectory(prefix="photoshare-bench-alb-") as config_dir:
         config = Path(config_dir)
-        (config / "haproxy.cfg").write_text(render(urlsplit(app_url).port, https_port, stats_port))
+        (config / "haproxy.cfg").write_text(render(urlsplit(app_url).port, https_port, stats_port, admin_port))
         ca = cloud.ca.ensure()
         listener = config / "listener.pem"
         listener.touch(mode=0o600)

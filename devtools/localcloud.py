@@ -49,6 +49,7 @@ class LocalCloud:
     moto_host: str
     moto_port: int
     metadata_port: int
+    alb_admin_port: int
     mariadb_host: str
     mariadb_port: int
     access_key_id: str
@@ -133,6 +134,7 @@ def load() -> LocalCloud:
         moto_host=raw["localcloud_moto_host"],
         moto_port=int(raw["localcloud_moto_port"]),
         metadata_port=int(raw["localcloud_metadata_port"]),
+        alb_admin_port=int(raw["localcloud_alb_admin_port"]),
         mariadb_host=raw["localcloud_mariadb_host"],
         mariadb_port=int(raw["localcloud_mariadb_port"]),
         access_key_id=raw["localcloud_access_key_id"],
@@ -205,12 +207,16 @@ def claim_port(host: str, port: int, pid_file: Path, name: str, setting: str) ->
     )
 
 
-def moto_environment(port: int, metadata_port: int | None = None) -> dict[str, str]:
-    """The environment every moto server of the project runs with (shared or private);
-    metadata_port, if given, is where its instance metadata service listens."""
+def moto_environment(port: int, metadata_port: int | None = None, alb_admin_port: int | None = None) -> dict[str, str]:
+    """The environment every moto server of the project runs with (shared or private); metadata_port,
+    if given, is where its instance metadata service listens, alb_admin_port the runtime API of the
+    load balancer stand-in it keeps in step with its target groups (the shared one's only)."""
     cloud = load()
-    # devtools/motoroles.py's IMDS_PORT_VARIABLE (not imported: that would load moto here).
+    # devtools/motoroles.py's IMDS_PORT_VARIABLE and devtools/motoalb.py's ADMIN_PORT_VARIABLE
+    # (not imported: that would load moto here).
     metadata = {"PHOTOSHARE_IMDS_PORT": str(metadata_port)} if metadata_port else {}
+    if alb_admin_port:
+        metadata["PHOTOSHARE_ALB_ADMIN_PORT"] = str(alb_admin_port)
     return {
         **os.environ,
         # S3 notifications run the real function in a local runtime image,
@@ -254,7 +260,7 @@ def start_moto(cloud: LocalCloud) -> None:
     if claim_port(cloud.moto_host, cloud.moto_port, pid_file, "moto server", "localcloud_moto_port"):
         print(f"    moto server already runs on {cloud.endpoint_url}")
         return
-    environment = moto_environment(cloud.moto_port, cloud.metadata_port)
+    environment = moto_environment(cloud.moto_port, cloud.metadata_port, cloud.alb_admin_port)
     pid = spawn(moto_command(cloud.moto_host, cloud.moto_port), log, environment)
     pid_file.write_text(f"{pid}\n")
     wait_until(lambda: port_open(cloud.moto_host, cloud.moto_port), 60, "moto server", log)

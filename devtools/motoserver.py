@@ -35,7 +35,7 @@ from moto.s3 import notifications as s3_notifications
 from moto.s3 import responses as s3_responses
 from moto.server import main as moto_main
 
-from devtools import motoauth, motoroles
+from devtools import motoalb, motoauth, motoroles
 
 _describe_db_parameter_groups = rds_models.RDSBackend.describe_db_parameter_groups
 
@@ -405,6 +405,7 @@ def lambda_endpoint_host() -> str:
 def apply_fixes() -> None:
     motoauth.apply_fixes()
     motoroles.apply_fixes()
+    motoalb.apply_fixes()
     moto_settings.moto_server_host = lambda_endpoint_host
     acm_models.CertBundle.__init__ = cert_bundle_init
     s3_responses.S3Response._key_response = key_response

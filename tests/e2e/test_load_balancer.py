@@ -238,3 +238,33 @@ def wait_until_up(limit: float) -> None:
     while target_states() != {"UP"}:
         assert time.monotonic() - started < limit, "not marked up in time"
         time.sleep(1)
+
+
+def server_status(name: str) -> str:
+    """HAProxy's status of one server of the target group (UP, DOWN, MAINT, ...)."""
+    rows = csv.DictReader(io.StringIO(httpx.get(stats_url(), timeout=5).text.lstrip("# ")))
+    (row,) = [row for row in rows if row["svname"] == name]
+    return row["status"].split()[0]
+
+
+def test_a_deregistered_target_gets_no_new_requests_until_registered_again(
+    deployed, target_group, tls, aws_environment
+):
+    """What the web host role's drain relies on: the ALB sends a deregistered target nothing new."""
+    elbv2 = boto3.client("elbv2")
+    arn = target_group["TargetGroupArn"]
+    (health,) = elbv2.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]
+    target = health["Target"]
+    wait_until_up(3 * target_group["HealthCheckIntervalSeconds"])
+    elbv2.deregister_targets(TargetGroupArn=arn, Targets=[target])
+    try:
+        assert server_status(target["Id"]) == "MAINT"
+        # Not even the fail-open twin: a deregistered target is out of the group.
+        assert server_status(f"{target['Id']}-fail-open") == "MAINT"
+        assert httpx.get(f"{deployed}/healthz", verify=tls, timeout=5).status_code == 503
+    finally:
+        elbv2.register_targets(TargetGroupArn=arn, Targets=[target])
+    started = time.monotonic()
+    while httpx.get(f"{deployed}/healthz", verify=tls, timeout=5).status_code != 200:
+        assert time.monotonic() - started < 3 * target_group["HealthCheckIntervalSeconds"], "not back in time"
+        time.sleep(0.5)

@@ -404,10 +404,10 @@ def test_web_host_installs_the_ssm_agent_at_first_boot(aws, instance):
     assert script.startswith("#!/bin/sh\n")
     agent = "https://s3.us-east-1.amazonaws.com/amazon-ssm-us-east-1/latest/debian_amd64/amazon-ssm-agent.deb"
     assert f"--output /tmp/amazon-ssm-agent.deb \\\n  {agent}\n" in script
-    assert "\ndpkg -i /tmp/amazon-ssm-agent.deb\n" in script
+    assert "\nretry dpkg -i /tmp/amazon-ssm-agent.deb\n" in script
     assert "\nsystemctl enable amazon-ssm-agent\n" in script
     # The aws_ssm connection moves files with curl on the host.
-    assert "apt-get install -y --no-install-recommends ca-certificates curl\n" in script
+    assert "\nretry apt_get install -y --no-install-recommends ca-certificates curl\n" in script
     assert subprocess.run(["sh", "-n"], input=script, text=True, capture_output=True).returncode == 0
 
 
