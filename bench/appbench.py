@@ -141,12 +141,12 @@ def served(cloud: Cloud, *, workers: int, **settings: str):
             process.wait(30)
 
 
-def logged_in(url: str, username: str) -> httpx.Client:
+def logged_in(url: str, username: str, *, register: bool = True) -> httpx.Client:
+    """A client with a session of username: a new account, or (register=False) the existing one."""
     client = httpx.Client(base_url=url, timeout=120)
     token = client.get("/api/v1/session").json()["csrf_token"]
-    reply = client.post(
-        "/api/v1/accounts", json={"username": username, "password": PASSWORD}, headers={"X-CSRF-Token": token}
-    )
+    path = "/api/v1/accounts" if register else "/api/v1/session"
+    reply = client.post(path, json={"username": username, "password": PASSWORD}, headers={"X-CSRF-Token": token})
     reply.raise_for_status()
     client.headers["X-CSRF-Token"] = reply.json()["csrf_token"]
     return client

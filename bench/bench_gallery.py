@@ -82,7 +82,7 @@ def main() -> int:
             )
             # The path users take: TLS to the load balancer, which forwards to the same server.
             with behind_load_balancer(url) as balanced_url:
-                balanced = logged_in(balanced_url, "bench-balanced")
+                balanced = logged_in(balanced_url, "bench", register=False)
                 cookie = "; ".join(f"{name}={value}" for name, value in balanced.cookies.items())
                 figures |= measure(
                     balanced_url,
