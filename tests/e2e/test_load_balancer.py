@@ -268,3 +268,11 @@ def test_a_deregistered_target_gets_no_new_requests_until_registered_again(
     while httpx.get(f"{deployed}/healthz", verify=tls, timeout=5).status_code != 200:
         assert time.monotonic() - started < 3 * target_group["HealthCheckIntervalSeconds"], "not back in time"
         time.sleep(0.5)
+
+
+def test_the_app_sees_the_real_client_address_through_the_load_balancer(deployed, tls):
+    """/metrics is open to 127.0.0.0/8 only. A client that claims another address in X-Forwarded-For
+    is still seen as itself (the load balancer appends the real one, the app trusts one hop); the
+    login and share-password throttles read the same address (request.remote_addr)."""
+    spoofed = {"X-Forwarded-For": "203.0.113.9"}
+    assert httpx.get(f"{deployed}/metrics", headers=spoofed, verify=tls, timeout=10).status_code == 200
