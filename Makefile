@@ -11,6 +11,10 @@ PYTHON := $(VENV)/bin/python
 # Test suites, fastest first. Each runs on its own, so an empty suite fails
 # (pytest exits 5) instead of passing silently.
 SUITES := localcloud docs lambda app infra webhost e2e
+# `make test` runs these lanes side by side (scripts/test-suites.sh): the
+# infra suite, the longest, beside the rest. webhost and e2e share the local
+# cloud's web host, so they stay in one lane.
+TEST_LANES := lint,infra localcloud,docs,lambda,app,webhost,e2e
 
 # The Lambda package's target: runtime python3.12 or newer, architecture x86_64 or arm64.
 LAMBDA_RUNTIME ?= python3.13
@@ -45,7 +49,8 @@ lint: setup ## ruff, yamllint, ansible-lint --profile production, and no certifi
 	yamllint --strict .
 	ansible-lint --profile production
 
-test: setup lint $(addprefix test-,$(SUITES)) ## Lint, then every test suite
+test: setup ## Lint and every test suite, in lanes side by side; prints each suite's time
+	@scripts/test-suites.sh $(TEST_LANES)
 
 $(addprefix test-,$(SUITES)): test-%: setup ## Run one suite, e.g. make test-app
 	pytest tests/$*

@@ -29,11 +29,11 @@ PNG = ImageType("image/png", "PNG", "png")
 WEBP = ImageType("image/webp", "WebP", "webp")
 GIF = ImageType("image/gif", "GIF", "gif")
 HEIC = ImageType("image/heic", "HEIC", "heif")
-HEIF = ImageType("image/heif", "HEIF", "heif")
 
+# HEIF is accepted only when HEVC-coded (HEIC), as the processor decodes it: a
+# file with only the generic `mif1`/`msf1` brands may hold AV1 or another codec.
+# tests/formats_corpus.py holds the cases the app and the Lambda must both agree on.
 HEVC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"})
-GENERIC_HEIF_BRANDS = frozenset({b"mif1", b"msf1"})
-AV1_BRANDS = frozenset({b"avif", b"avis"})
 
 CLAIMED_FAMILIES = {
     "image/jpeg": "jpeg",
@@ -73,8 +73,6 @@ def sniff(head: bytes) -> ImageType | None:
     brands = ftyp_brands(head)
     if brands & HEVC_BRANDS:
         return HEIC
-    if brands & GENERIC_HEIF_BRANDS and not brands & AV1_BRANDS:
-        return HEIF
     return None
 
 
