@@ -19,7 +19,7 @@ import time
 from appbench import bench_cloud, logged_in, served, write_result
 from seeding import seed_photos
 
-from photoshare.photos.cursor import encode_cursor
+from photoshare.keyset import encode_cursor
 
 PHOTOS = 1_000_000
 REQUESTS = 200

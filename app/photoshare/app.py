@@ -14,7 +14,7 @@ from photoshare import __version__
 from photoshare.accounts import api as accounts_api
 from photoshare.accounts import views as accounts_views
 from photoshare.accounts.passwords import Passwords
-from photoshare.accounts.web import current_session
+from photoshare.accounts.sessions import current_session
 from photoshare.albums import api as albums_api
 from photoshare.albums import views as albums_views
 from photoshare.aws import open_clients, read_secret_string
@@ -26,8 +26,8 @@ from photoshare.ops import janitor
 from photoshare.ops import views as ops_views
 from photoshare.photos import api as photos_api
 from photoshare.photos import views as photos_views
-from photoshare.photos.streamed import STREAMED_ROUTES
-from photoshare.photos.views_paths import photo_href
+from photoshare.photos.page_paths import photo_href
+from photoshare.photos.upload_routes import STREAMED_ROUTES
 from photoshare.runtime import Runtime
 from photoshare.settings import Settings
 from photoshare.sharing import api as sharing_api

@@ -1,6 +1,5 @@
 """Registration, log-in, sessions and their cookie, CSRF and log-in throttling, against the real database."""
 
-import dataclasses
 import re
 from urllib.parse import urlsplit
 
@@ -118,7 +117,7 @@ async def test_over_https_the_cookie_is_host_prefixed_and_secure(app):
 async def test_x_forwarded_proto_counts_only_from_trusted_proxies(settings):
     body = {}
     for hops in (0, 1):
-        app = create_app(dataclasses.replace(settings, proxy_hops=hops))
+        app = create_app(settings.model_copy(update={"proxy_hops": hops}))
         async with app.test_app() as test_app:
             response = await test_app.test_client().get(
                 "/api/v1/session", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
@@ -130,7 +129,7 @@ async def test_x_forwarded_proto_counts_only_from_trusted_proxies(settings):
 
 async def test_a_client_sent_x_forwarded_host_changes_nothing(settings):
     """The ALB passes X-Forwarded-Host through from the client; a share link must keep the real host."""
-    app = create_app(dataclasses.replace(settings, proxy_hops=1))
+    app = create_app(settings.model_copy(update={"proxy_hops": 1}))
     async with app.test_app() as test_app:
         alice = Visitor(test_app.test_client())
         await alice.register("alice")
@@ -240,7 +239,7 @@ async def test_unknown_and_known_usernames_fail_alike(visitor):
 async def test_wrong_passwords_are_throttled_per_ip_across_workers(settings):
     """Two app instances stand for two hypercorn workers: the counts live in the database."""
     ip_limit = 4
-    tuned = dataclasses.replace(settings, login_max_failures_per_ip=ip_limit, proxy_hops=1)
+    tuned = settings.model_copy(update={"login_max_failures_per_ip": ip_limit, "proxy_hops": 1})
     first, second = create_app(tuned), create_app(tuned)
     attacker_ip, other_ip = {"X-Forwarded-For": "198.51.100.23"}, {"X-Forwarded-For": "192.0.2.50"}
     async with first.test_app() as worker_a, second.test_app() as worker_b:

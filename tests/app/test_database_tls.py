@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import ssl
 from pathlib import Path
 
@@ -63,7 +62,7 @@ async def test_the_app_works_over_tls(app, visitor):
 
 async def test_a_wrong_ca_makes_readyz_report_the_tls_failure(settings):
     """Amazon's RDS CAs do not sign the local MariaDB's certificate: the app must refuse it."""
-    app = create_app(dataclasses.replace(settings, db_ca_bundle=RDS_CA_BUNDLE))
+    app = create_app(settings.model_copy(update={"db_ca_bundle": RDS_CA_BUNDLE}))
     async with app.test_app() as test_app:
         client = Visitor(test_app.test_client())
         ready = await client.get("/readyz")
@@ -76,8 +75,8 @@ async def test_a_wrong_ca_makes_readyz_report_the_tls_failure(settings):
 
 
 def pinned_rds_ca() -> str:
-    group_vars = yaml.safe_load((ROOT / "group_vars/all/main.yml").read_text())
-    return group_vars["photoshare_db_ca_certificate_identifier"]
+    defaults = yaml.safe_load((ROOT / "inventories/photoshare-defaults.yml").read_text())
+    return defaults["photoshare_db_ca_certificate_identifier"]
 
 
 def test_the_rds_bundle_holds_the_root_of_the_pinned_rds_ca():

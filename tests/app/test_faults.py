@@ -4,7 +4,6 @@ Proxies stand between the app and the shared MariaDB and moto, so the tests
 break the proxy, never the services other engineers use.
 """
 
-import dataclasses
 import secrets
 
 import boto3
@@ -56,12 +55,13 @@ def secret_for(aws_environment):
 @pytest.fixture
 async def faulty(settings, database, db_proxy, s3_proxy, secret_for):
     """(app, visitor) with the database and S3 behind the proxies."""
-    tuned = dataclasses.replace(
-        settings,
-        db_secret_id=secret_for(database, host="127.0.0.1", port=db_proxy.port),
-        aws_endpoint_url=s3_proxy.url,
-        max_upload_bytes=12 * MIB,
-        db_timeout=3,
+    tuned = settings.model_copy(
+        update={
+            "db_secret_id": secret_for(database, host="127.0.0.1", port=db_proxy.port),
+            "aws_endpoint_url": s3_proxy.url,
+            "max_upload_bytes": 12 * MIB,
+            "db_timeout": 3,
+        }
     )
     app = create_app(tuned)
     async with app.test_app() as test_app:
@@ -156,7 +156,7 @@ async def test_rotated_database_credentials_are_read_again(
         cur.execute(f"GRANT ALL PRIVILEGES ON `{database.name}`.* TO '{user}'@'%'")
     try:
         secret_id = secret_for(database, username=user, password=old, host="127.0.0.1", port=db_proxy.port)
-        app = create_app(dataclasses.replace(settings, db_secret_id=secret_id))
+        app = create_app(settings.model_copy(update={"db_secret_id": secret_id}))
         async with app.test_app() as test_app:
             visitor = Visitor(test_app.test_client())
             assert (await visitor.register("rita")).status == 201

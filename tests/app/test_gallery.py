@@ -1,7 +1,6 @@
 """The galleries: keyset pages with opaque cursors, and images only as short-lived presigned URLs."""
 
 import asyncio
-import dataclasses
 import datetime
 import re
 import urllib.request
@@ -158,7 +157,7 @@ def test_urls_stay_the_same_within_a_fifth_of_their_lifetime():
 async def test_anonymous_visitors_share_a_briefly_kept_feed_page(
     settings, clean_database, empty_bucket, s3_client, app_secrets
 ):
-    quart_app = create_app(dataclasses.replace(settings, feed_cache_seconds=3600))
+    quart_app = create_app(settings.model_copy(update={"feed_cache_seconds": 3600}))
     async with quart_app.test_app() as running:
         alice, first_visitor, second_visitor = (Visitor(running.test_client()) for _ in range(3))
         await alice.register("alice")

@@ -1,6 +1,5 @@
 """/metrics: who may read it, what it counts, and that it adds up every hypercorn worker."""
 
-import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -47,8 +46,11 @@ def value(found: dict, name: str, **labels) -> float:
     ],
 )
 def test_only_allowed_networks_or_the_token_may_scrape(settings, networks, client, authorization, allowed):
-    configured = dataclasses.replace(
-        settings, metrics_allowed_networks=networks, metrics_token_sha256=hashlib.sha256(TOKEN.encode()).hexdigest()
+    configured = settings.model_copy(
+        update={
+            "metrics_allowed_networks": networks,
+            "metrics_token_sha256": hashlib.sha256(TOKEN.encode()).hexdigest(),
+        }
     )
     assert may_scrape(configured, client, authorization) is allowed
 
@@ -56,7 +58,7 @@ def test_only_allowed_networks_or_the_token_may_scrape(settings, networks, clien
 async def test_metrics_count_requests_uploads_rejections_webhooks_and_the_pool(
     settings, clean_database, empty_bucket, app_secrets
 ):
-    configured = dataclasses.replace(settings, metrics_token_sha256=hashlib.sha256(TOKEN.encode()).hexdigest())
+    configured = settings.model_copy(update={"metrics_token_sha256": hashlib.sha256(TOKEN.encode()).hexdigest()})
     async with create_app(configured).test_app() as test_app:
         alice = Visitor(test_app.test_client())
         scrape = {"Authorization": f"Bearer {TOKEN}"}

@@ -1,8 +1,6 @@
 """The storage quota: originals and thumbnails count, it is shown, and it is checked before, during
 and at the end of an upload; a refusal is 413 quota_exceeded and leaves nothing stored."""
 
-import dataclasses
-
 import pytest
 import sample_images
 from app_client import Visitor
@@ -17,7 +15,7 @@ QUOTA = 100_000
 
 @pytest.fixture
 async def small_quota_app(settings):
-    app = create_app(dataclasses.replace(settings, storage_quota_bytes=QUOTA))
+    app = create_app(settings.model_copy(update={"storage_quota_bytes": QUOTA}))
     async with app.test_app() as test_app:
         yield test_app
 

@@ -1,8 +1,10 @@
 """Settings come from PHOTOSHARE_* variables; secrets never show themselves."""
 
 import logging
+import os
 import pickle
 
+import pydantic
 import pytest
 
 from photoshare.database import DatabaseCredentials
@@ -10,8 +12,22 @@ from photoshare.errors import SecretsUnavailableError
 from photoshare.settings import RDS_CA_BUNDLE, Secret, Settings, SettingsError
 
 
-def test_defaults_follow_the_design_table():
-    settings = Settings.from_environ({"PHOTOSHARE_BUCKET": "photoshare-assets-1"})
+@pytest.fixture
+def from_environ(monkeypatch):
+    """Settings.from_environ() with exactly the given PHOTOSHARE_* variables set."""
+
+    def load(variables: dict[str, str], **overrides) -> Settings:
+        for name in [name for name in os.environ if name.startswith("PHOTOSHARE_")]:
+            monkeypatch.delenv(name)
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        return Settings.from_environ(**overrides)
+
+    return load
+
+
+def test_defaults_follow_the_design_table(from_environ):
+    settings = from_environ({"PHOTOSHARE_BUCKET": "photoshare-assets-1"})
     assert (settings.region, settings.bind, settings.workers) == ("us-east-1", "0.0.0.0:8080", 2)
     assert (settings.db_secret_id, settings.webhook_secret_id) == (
         "photoshare/db/credentials",
@@ -26,9 +42,9 @@ def test_defaults_follow_the_design_table():
     assert settings.metrics_token_sha256 is None
 
 
-def test_the_metrics_settings_take_networks_and_a_digest():
+def test_the_metrics_settings_take_networks_and_a_digest(from_environ):
     digest = "a" * 64
-    settings = Settings.from_environ(
+    settings = from_environ(
         {
             "PHOTOSHARE_BUCKET": "b",
             "PHOTOSHARE_METRICS_ALLOWED_NETWORKS": "10.0.0.0/16, 192.0.2.7",
@@ -38,12 +54,12 @@ def test_the_metrics_settings_take_networks_and_a_digest():
     )
     assert settings.metrics_allowed_networks == ("10.0.0.0/16", "192.0.2.7")
     assert (settings.metrics_token_sha256, settings.storage_quota_bytes) == (digest, 5000000)
-    closed = Settings.from_environ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_METRICS_ALLOWED_NETWORKS": "none"})
+    closed = from_environ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_METRICS_ALLOWED_NETWORKS": "none"})
     assert closed.metrics_allowed_networks == ()
 
 
-def test_every_setting_is_read_from_its_variable():
-    settings = Settings.from_environ(
+def test_every_setting_is_read_from_its_variable(from_environ):
+    settings = from_environ(
         {
             "PHOTOSHARE_BUCKET": "b",
             "PHOTOSHARE_WORKERS": "4",
@@ -74,9 +90,33 @@ def test_every_setting_is_read_from_its_variable():
         ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_DB_CA_BUNDLE": "/nonexistent/ca.pem"}, "which is not a file"),
     ],
 )
-def test_a_bad_setting_is_named_with_what_is_expected(environ, message):
+def test_a_bad_setting_is_named_with_what_is_expected(from_environ, environ, message):
     with pytest.raises(SettingsError, match=message):
-        Settings.from_environ(environ)
+        from_environ(environ)
+
+
+def test_every_bad_setting_gets_a_line_of_its_own(from_environ):
+    with pytest.raises(SettingsError) as refused:
+        from_environ({"PHOTOSHARE_WORKERS": "two", "PHOTOSHARE_ACCESS_LOG": "maybe", "PHOTOSHARE_LOG_LEVEL": "loud"})
+    assert str(refused.value).splitlines() == [
+        "PHOTOSHARE_BUCKET is not set; it holds the assets bucket's name (see app/README.md)",
+        "PHOTOSHARE_WORKERS must be a whole number, not 'two'",
+        "PHOTOSHARE_LOG_LEVEL must be 'DEBUG', 'INFO', 'WARNING' or 'ERROR', not 'LOUD'",
+        "PHOTOSHARE_ACCESS_LOG must be true or false, not 'maybe'",
+    ]
+
+
+def test_an_empty_variable_counts_as_unset_and_overrides_win(from_environ):
+    settings = from_environ({"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_WORKERS": ""}, proxy_hops=2)
+    assert (settings.workers, settings.proxy_hops) == (2, 2)
+
+
+def test_settings_built_in_code_ignore_the_environment_and_stay_frozen(monkeypatch):
+    monkeypatch.setenv("PHOTOSHARE_WORKERS", "9")
+    settings = Settings(bucket="b")
+    assert settings.workers == 2
+    with pytest.raises(pydantic.ValidationError, match="frozen"):
+        settings.workers = 3
 
 
 def test_a_secret_never_shows_its_value():
@@ -89,8 +129,8 @@ def test_a_secret_never_shows_its_value():
         pickle.dumps(secret)
 
 
-def test_the_development_database_url_is_kept_secret():
-    settings = Settings.from_environ(
+def test_the_development_database_url_is_kept_secret(from_environ):
+    settings = from_environ(
         {"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_DEV_DATABASE_URL": "mysql://dev:s%40cret@127.0.0.1:3307/photos"}
     )
     assert "s@cret" not in repr(settings)
@@ -99,6 +139,11 @@ def test_the_development_database_url_is_kept_secret():
     assert (credentials.username, credentials.password.reveal()) == ("dev", "s@cret")
     assert (credentials.host, credentials.port, credentials.dbname) == ("127.0.0.1", 3307, "photos")
     assert "s@cret" not in repr(credentials)
+    with pytest.raises(SettingsError) as refused:
+        from_environ(
+            {"PHOTOSHARE_BUCKET": "b", "PHOTOSHARE_DEV_DATABASE_URL": "postgres://dev:hunter2@127.0.0.1/photos"}
+        )
+    assert "hunter2" not in str(refused.value)
 
 
 def test_a_malformed_database_secret_is_refused_without_showing_it(caplog):

@@ -1,6 +1,5 @@
 """Uploads: magic-byte types, limits, duplicates, and every bad input refused with nothing stored."""
 
-import dataclasses
 import hashlib
 import re
 
@@ -206,7 +205,7 @@ async def test_the_upload_form_works_without_javascript(alice, s3_client, empty_
 
 async def test_a_large_file_goes_to_s3_in_parts(settings, s3_client, empty_bucket, clean_database):
     big_limit = 12 * 1024 * 1024
-    app = create_app(dataclasses.replace(settings, max_upload_bytes=big_limit))
+    app = create_app(settings.model_copy(update={"max_upload_bytes": big_limit}))
     data = sample_images.padded_jpeg(11 * 1024 * 1024)
     async with app.test_app() as test_app:
         carol = Visitor(test_app.test_client())

@@ -6,12 +6,13 @@ import ssl
 import certifi
 import httpx
 import pytest
+import yaml
 
 from devtools import localcloud as lc
 
 
 def test_endpoints_come_from_the_local_inventory(localcloud):
-    raw = lc.yaml.safe_load(lc.CONFIG_FILE.read_text())
+    raw = yaml.safe_load(lc.CONFIG_FILE.read_text())
     assert localcloud.endpoint_url == f"https://{raw['localcloud_moto_host']}:{raw['localcloud_moto_port']}"
     assert localcloud.mariadb_port == raw["localcloud_mariadb_port"]
 

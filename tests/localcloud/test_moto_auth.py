@@ -109,6 +109,20 @@ def test_a_user_may_do_what_its_policy_allows_and_nothing_else(moto):
     assert code(lambda: s3.get_object(Bucket=BUCKET, Key="private.txt")) == "AccessDenied"
 
 
+def test_head_bucket_is_authorised_as_list_bucket(moto):
+    """There is no s3:HeadBucket action: AWS authorises HeadBucket as s3:ListBucket."""
+    lister = user_with_policy(
+        moto, "lister", [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{BUCKET}"}]
+    )
+    client(moto, "s3", lister).head_bucket(Bucket=BUCKET)
+    getter = user_with_policy(
+        moto, "getter", [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}]
+    )
+    with pytest.raises(ClientError) as refused:
+        client(moto, "s3", getter).head_bucket(Bucket=BUCKET)
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
 def test_a_policy_scoped_to_one_secret_reaches_that_secret_only(moto):
     secrets = moto.client("secretsmanager")
     mine = secrets.create_secret(Name="app/signing-key", SecretString="mine")["ARN"]

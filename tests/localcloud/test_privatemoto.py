@@ -1,4 +1,7 @@
-"""The private emulator: fresh, on its own port, with the local cloud's moto settings and fixes."""
+"""The private emulator: fresh, on its own port, with the local cloud's moto settings.
+
+Its fixes have their tests in test_moto_fixes.py and the modules it names.
+"""
 
 import socket
 
@@ -30,47 +33,6 @@ def test_debian_13_images_come_from_the_project_list(private):
 def test_aws_managed_policies_exist(private):
     arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
     assert private.client("iam").get_policy(PolicyArn=arn)["Policy"]["Arn"] == arn
-
-
-def test_unknown_parameter_group_is_not_found_as_on_aws(private):
-    with pytest.raises(private.client("rds").exceptions.DBParameterGroupNotFoundFault):
-        private.client("rds").describe_db_parameter_groups(DBParameterGroupName="nothing-here")
-
-
-def test_key_deletion_takes_an_arn_as_on_aws(private):
-    kms = private.client("kms")
-    arn = kms.create_key()["KeyMetadata"]["Arn"]
-    kms.schedule_key_deletion(KeyId=arn, PendingWindowInDays=7)
-    assert kms.describe_key(KeyId=arn)["KeyMetadata"]["KeyState"] == "PendingDeletion"
-
-
-def test_notification_filters_keep_aws_names_and_empty_values(private):
-    s3, aws_lambda, iam = private.client("s3"), private.client("lambda"), private.client("iam")
-    s3.create_bucket(Bucket="filters")
-    role = iam.create_role(RoleName="probe", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    function = aws_lambda.create_function(
-        FunctionName="probe",
-        Runtime="python3.13",
-        Role=role,
-        Handler="h.h",
-        Code={"ZipFile": b"PK\x05\x06" + bytes(18)},
-    )["FunctionArn"]
-    rules = [{"Name": "Prefix", "Value": "originals/"}, {"Name": "Suffix", "Value": ""}]
-    s3.put_bucket_notification_configuration(
-        Bucket="filters",
-        NotificationConfiguration={
-            "LambdaFunctionConfigurations": [
-                {
-                    "Id": "probe",
-                    "LambdaFunctionArn": function,
-                    "Events": ["s3:ObjectCreated:*"],
-                    "Filter": {"Key": {"FilterRules": rules}},
-                }
-            ]
-        },
-    )
-    (stored,) = s3.get_bucket_notification_configuration(Bucket="filters")["LambdaFunctionConfigurations"]
-    assert stored["Filter"]["Key"]["FilterRules"] == rules
 
 
 def test_stopping_frees_the_port():

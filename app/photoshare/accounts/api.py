@@ -7,7 +7,7 @@ from quart_schema import tag, validate_request, validate_response
 
 from photoshare.accounts import service
 from photoshare.accounts.models import LoginIn, MeOut, RegisterIn, Session, SessionOut, StorageOut, UserOut
-from photoshare.accounts.web import (
+from photoshare.accounts.sessions import (
     current_api_token,
     current_session,
     ensure_session,

@@ -10,7 +10,7 @@ import secrets
 
 from asyncmy.errors import IntegrityError
 
-from photoshare import repository
+from photoshare.accounts import queries
 from photoshare.accounts.models import NewSession, Session, User
 from photoshare.accounts.passwords import Passwords
 from photoshare.accounts.validation import check_password, normalize_display_name, normalize_username
@@ -65,7 +65,7 @@ async def register(
     password_hash = await passwords.hash(password)
     try:
         async with db.transaction() as cur:
-            user = await repository.insert_user(cur, username=username, display_name=name, password_hash=password_hash)
+            user = await queries.insert_user(cur, username=username, display_name=name, password_hash=password_hash)
     except IntegrityError:
         raise UsernameTakenError() from None
     log("user_registered", user_id=user.id)
@@ -80,7 +80,7 @@ async def authenticate(
     account, network = account_subject(username), ip_subject(client_ip)
     window = settings.login_throttle_window
     async with db.cursor() as cur:
-        failures = await repository.recent_failures(cur, subjects=(account, network), window_seconds=window)
+        failures = await queries.recent_failures(cur, subjects=(account, network), window_seconds=window)
         limits = {account: settings.login_max_failures_per_account, network: settings.login_max_failures_per_ip}
         for subject, (count, remaining) in failures.items():
             if count >= limits[subject]:
@@ -90,19 +90,19 @@ async def authenticate(
                     headers={"Retry-After": str(remaining)},
                 )
         # Usernames are ASCII (validation.py); the column is too, and MySQL refuses to compare other text to it.
-        found = await repository.find_user_with_hash(cur, username=username) if username.isascii() else None
+        found = await queries.find_user_with_hash(cur, username=username) if username.isascii() else None
     matches, new_hash = await passwords.verify(found[1] if found else None, password)
     if found is None or not matches:
         async with db.transaction() as cur:
-            await repository.record_failure(cur, subject=account, window_seconds=window)
-            await repository.record_failure(cur, subject=network, window_seconds=window)
+            await queries.record_failure(cur, subject=account, window_seconds=window)
+            await queries.record_failure(cur, subject=network, window_seconds=window)
         log("login_failed", level=logging.WARNING, known_user=found is not None)
         raise InvalidCredentialsError()
     user = found[0]
     async with db.transaction() as cur:
-        await repository.clear_failures(cur, subject=account)
+        await queries.clear_failures(cur, subject=account)
         if new_hash is not None:
-            await repository.update_password_hash(cur, user_id=user.id, password_hash=new_hash)
+            await queries.update_password_hash(cur, user_id=user.id, password_hash=new_hash)
     log("login_succeeded", user_id=user.id)
     return user
 
@@ -112,25 +112,25 @@ async def start_session(*, db: Database, user: User | None, replacing: Session |
     token = new_token()
     async with db.transaction() as cur:
         if replacing is not None:
-            await repository.delete_session(cur, token_hash=replacing.token_hash)
-        session = await repository.insert_session(cur, token_hash=hash_token(token), user=user, csrf_token=new_token())
+            await queries.delete_session(cur, token_hash=replacing.token_hash)
+        session = await queries.insert_session(cur, token_hash=hash_token(token), user=user, csrf_token=new_token())
     return NewSession(token=token, session=session)
 
 
 async def find_session(*, db: Database, settings: Settings, token: str) -> Session | None:
     token_hash = hash_token(token)
     async with db.cursor() as cur:
-        session = await repository.find_live_session(
+        session = await queries.find_live_session(
             cur,
             token_hash=token_hash,
             idle_seconds=settings.session_idle_timeout,
             absolute_seconds=settings.session_absolute_timeout,
         )
         if session is not None and (session.now - session.last_seen_at).total_seconds() > TOUCH_INTERVAL_SECONDS:
-            await repository.touch_session(cur, token_hash=token_hash)
+            await queries.touch_session(cur, token_hash=token_hash)
     return session
 
 
 async def end_session(*, db: Database, session: Session) -> None:
     async with db.cursor() as cur:
-        await repository.delete_session(cur, token_hash=session.token_hash)
+        await queries.delete_session(cur, token_hash=session.token_hash)

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from quart import redirect, request, url_for
 
 from photoshare.accounts import service
-from photoshare.accounts.web import current_session, current_user, ensure_session, forget, issue, session_blueprint
+from photoshare.accounts.sessions import current_session, current_user, ensure_session, forget, issue, session_blueprint
 from photoshare.errors import InvalidCredentialsError, InvalidRequestError, TooManyAttemptsError, UsernameTakenError
 from photoshare.runtime import runtime
 from photoshare.web.pages import render_page

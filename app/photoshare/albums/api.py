@@ -6,7 +6,7 @@ from datetime import UTC
 
 from quart_schema import tag, validate_querystring, validate_request, validate_response
 
-from photoshare.accounts.web import require_user, session_blueprint
+from photoshare.accounts.sessions import require_user, session_blueprint
 from photoshare.albums import service
 from photoshare.albums.models import Album, AlbumIn, AlbumListOut, AlbumOut, AlbumUpdateIn, AlbumView
 from photoshare.errors import AlbumNotFoundError

@@ -7,15 +7,15 @@ album removes its rows and its share links, never a photo.
 
 from __future__ import annotations
 
-from photoshare import repository
 from photoshare.accounts.models import User
+from photoshare.albums import queries
 from photoshare.albums.models import TITLE_MAX_CHARS, Album, AlbumList, AlbumView
 from photoshare.database import Database
 from photoshare.errors import InvalidRequestError, PhotoNotFoundError
+from photoshare.keyset import decode_cursor, keyset_page
 from photoshare.logs import log
 from photoshare.photos import keys
 from photoshare.photos import service as photos_service
-from photoshare.photos.cursor import decode_cursor, keyset_page
 from photoshare.photos.models import GALLERY_THUMBNAIL, Photo, PhotoPage
 
 PAGE_SIZE = photos_service.PAGE_SIZE
@@ -31,7 +31,7 @@ def clean_title(raw: str) -> str:
 async def with_covers(db: Database, albums: list[Album]) -> list[AlbumView]:
     """Each album with its cover photo, all covers read in one query."""
     async with db.cursor() as cur:
-        covers = await repository.photos_by_ids(
+        covers = await queries.photos_by_ids(
             cur, photo_ids={a.cover_id for a in albums if a.cover_id}, thumb_size=GALLERY_THUMBNAIL
         )
     return [AlbumView(album, covers.get(album.cover_id)) for album in albums]
@@ -40,8 +40,8 @@ async def with_covers(db: Database, albums: list[Album]) -> list[AlbumView]:
 async def create_album(*, db: Database, owner: User, title: str) -> AlbumView:
     public_id = keys.new_public_id()
     async with db.cursor() as cur:
-        await repository.insert_album(cur, public_id=public_id, owner_id=owner.id, title=clean_title(title))
-        album = await repository.find_owned_album(cur, public_id=public_id, owner_id=owner.id)
+        await queries.insert_album(cur, public_id=public_id, owner_id=owner.id, title=clean_title(title))
+        album = await queries.find_owned_album(cur, public_id=public_id, owner_id=owner.id)
     log("album_created", album_id=public_id)
     return AlbumView(album, None)
 
@@ -49,7 +49,7 @@ async def create_album(*, db: Database, owner: User, title: str) -> AlbumView:
 async def my_albums(*, db: Database, owner: User, cursor: str | None) -> AlbumList:
     before = decode_cursor(cursor)
     async with db.cursor() as cur:
-        albums = await repository.owner_albums(cur, owner_id=owner.id, before_id=before, limit=PAGE_SIZE + 1)
+        albums = await queries.owner_albums(cur, owner_id=owner.id, before_id=before, limit=PAGE_SIZE + 1)
     albums, next_cursor = keyset_page(albums, PAGE_SIZE)
     return AlbumList(await with_covers(db, albums), next_cursor)
 
@@ -58,7 +58,7 @@ async def owned_album(*, db: Database, owner: User, public_id: str) -> Album | N
     if not keys.is_public_id(public_id):
         return None
     async with db.cursor() as cur:
-        return await repository.find_owned_album(cur, public_id=public_id, owner_id=owner.id)
+        return await queries.find_owned_album(cur, public_id=public_id, owner_id=owner.id)
 
 
 async def album_view(*, db: Database, album: Album) -> AlbumView:
@@ -69,7 +69,7 @@ async def album_page(*, db: Database, album: Album, cursor: str | None) -> Photo
     """One keyset page of the album's photos, newest first."""
     before = decode_cursor(cursor)
     async with db.cursor() as cur:
-        photos = await repository.album_gallery(
+        photos = await queries.album_gallery(
             cur, album_id=album.id, before_id=before, limit=PAGE_SIZE + 1, thumb_size=GALLERY_THUMBNAIL
         )
     return photos_service.paged(photos)
@@ -96,13 +96,13 @@ async def update_album(
         cover = await own_photo(db=db, owner=owner, photo_public_id=cover_photo_id)
     async with db.transaction() as cur:
         if title is not None:
-            await repository.rename_album(cur, album_id=album.id, title=clean_title(title))
+            await queries.rename_album(cur, album_id=album.id, title=clean_title(title))
         if cover is not None:
-            if not await repository.album_contains(cur, album_id=album.id, photo_id=cover.id):
+            if not await queries.album_contains(cur, album_id=album.id, photo_id=cover.id):
                 raise InvalidRequestError("The cover must be a photo in this album. Add it first.", field="cover")
-            await repository.set_album_cover(cur, album_id=album.id, photo_id=cover.id)
+            await queries.set_album_cover(cur, album_id=album.id, photo_id=cover.id)
         elif cover_photo_id == "":
-            await repository.set_album_cover(cur, album_id=album.id, photo_id=None)
+            await queries.set_album_cover(cur, album_id=album.id, photo_id=None)
     log("album_edited", album_id=public_id)
     return await owned_album(db=db, owner=owner, public_id=public_id)
 
@@ -112,7 +112,7 @@ async def delete_album(*, db: Database, owner: User, public_id: str) -> bool:
     if album is None:
         return False
     async with db.cursor() as cur:
-        await repository.delete_album(cur, album_id=album.id)
+        await queries.delete_album(cur, album_id=album.id)
     log("album_deleted", album_id=public_id, photos_kept=album.photo_count)
     return True
 
@@ -121,17 +121,17 @@ async def add_photo(*, db: Database, owner: User, album: Album, photo_public_id:
     """True if the photo was added, False if it was there already."""
     photo = await own_photo(db=db, owner=owner, photo_public_id=photo_public_id)
     async with db.cursor() as cur:
-        return await repository.add_album_photo(cur, album_id=album.id, photo_id=photo.id)
+        return await queries.add_album_photo(cur, album_id=album.id, photo_id=photo.id)
 
 
 async def remove_photo(*, db: Database, owner: User, album: Album, photo_public_id: str) -> None:
     """Take the photo out of the album (the photo itself stays); PhotoNotFoundError if it is not in it."""
     photo = await own_photo(db=db, owner=owner, photo_public_id=photo_public_id)
     async with db.transaction() as cur:
-        if not await repository.remove_album_photo(cur, album_id=album.id, photo_id=photo.id):
+        if not await queries.remove_album_photo(cur, album_id=album.id, photo_id=photo.id):
             raise PhotoNotFoundError("This photo is not in the album.")
 
 
 async def albums_of_photo(*, db: Database, owner: User, photo: Photo) -> list[dict]:
     async with db.cursor() as cur:
-        return await repository.photo_albums(cur, photo_id=photo.id, owner_id=owner.id)
+        return await queries.photo_albums(cur, photo_id=photo.id, owner_id=owner.id)

@@ -15,9 +15,10 @@ import asyncio
 import logging
 import random
 
-from photoshare import repository
+from photoshare.accounts import queries as accounts_queries
 from photoshare.errors import ServiceUnavailableError
 from photoshare.logs import log
+from photoshare.photos import queries as photos_queries
 from photoshare.photos.service import remove_photo
 from photoshare.runtime import Runtime
 
@@ -28,11 +29,11 @@ async def sweep_once(rt: Runtime) -> int:
     """One pass; the number of photos finished."""
     settings = rt.settings
     async with rt.db.cursor() as cur:
-        rows = await repository.photos_to_sweep(cur, stale_seconds=settings.stale_upload_age, limit=BATCH)
-        await repository.delete_expired_sessions(
+        rows = await photos_queries.photos_to_sweep(cur, stale_seconds=settings.stale_upload_age, limit=BATCH)
+        await accounts_queries.delete_expired_sessions(
             cur, idle_seconds=settings.session_idle_timeout, absolute_seconds=settings.session_absolute_timeout
         )
-        await repository.delete_old_failures(cur, window_seconds=settings.login_throttle_window)
+        await accounts_queries.delete_old_failures(cur, window_seconds=settings.login_throttle_window)
     finished = 0
     for row in rows:
         if row["multipart_upload_id"] and not await rt.storage.abort_multipart(

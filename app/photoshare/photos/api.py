@@ -13,7 +13,7 @@ from quart_schema import (
     validate_response,
 )
 
-from photoshare.accounts.web import csrf_checked_in_view, current_user, require_user, session_blueprint
+from photoshare.accounts.sessions import csrf_checked_in_view, current_user, require_user, session_blueprint
 from photoshare.errors import PhotoNotFoundError
 from photoshare.photos import service
 from photoshare.photos.models import (
@@ -30,7 +30,7 @@ from photoshare.photos.models import (
     PhotoUpdateIn,
     UploadForm,
 )
-from photoshare.photos.streamed import API_UPLOAD_PATH, receive_upload
+from photoshare.photos.upload_routes import API_UPLOAD_PATH, receive_upload
 from photoshare.runtime import runtime
 from photoshare.web.errors import error_responses, no_content
 

@@ -14,8 +14,8 @@ from html import escape
 from markupsafe import Markup
 
 from photoshare.photos.models import GALLERY_THUMBNAIL, PhotoPage
+from photoshare.photos.page_paths import photo_href
 from photoshare.photos.service import PhotoUrls
-from photoshare.photos.views_paths import photo_href
 
 
 def gallery_cards(page: PhotoPage, urls: dict[str, PhotoUrls], *, show_visibility: bool) -> Markup:

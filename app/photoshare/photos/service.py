@@ -9,13 +9,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from photoshare import repository
 from photoshare.accounts.models import User
 from photoshare.database import Database
 from photoshare.errors import NotOwnerError
+from photoshare.keyset import decode_cursor, keyset_page
 from photoshare.logs import log
-from photoshare.photos import keys
-from photoshare.photos.cursor import decode_cursor, keyset_page
+from photoshare.photos import keys, queries
 from photoshare.photos.models import GALLERY_THUMBNAIL, Photo, PhotoPage
 from photoshare.presign import SignedUrl
 from photoshare.storage import PhotoStorage
@@ -53,7 +52,7 @@ def paged(photos: list[Photo]) -> PhotoPage:
 async def my_photos(*, db: Database, owner: User, cursor: str | None) -> PhotoPage:
     before = decode_cursor(cursor)
     async with db.cursor() as cur:
-        photos = await repository.owner_gallery(
+        photos = await queries.owner_gallery(
             cur, owner_id=owner.id, before_id=before, limit=PAGE_SIZE + 1, thumb_size=GALLERY_THUMBNAIL
         )
     return paged(photos)
@@ -62,21 +61,21 @@ async def my_photos(*, db: Database, owner: User, cursor: str | None) -> PhotoPa
 async def public_feed(*, db: Database, cursor: str | None) -> PhotoPage:
     before = decode_cursor(cursor)
     async with db.cursor() as cur:
-        photos = await repository.public_feed(cur, before_id=before, limit=PAGE_SIZE + 1, thumb_size=GALLERY_THUMBNAIL)
+        photos = await queries.public_feed(cur, before_id=before, limit=PAGE_SIZE + 1, thumb_size=GALLERY_THUMBNAIL)
     return paged(photos)
 
 
 async def storage_used(*, db: Database, user: User) -> int:
     """Bytes of the user's originals and thumbnails, as the quota counts them."""
     async with db.cursor() as cur:
-        return await repository.storage_used(cur, user_id=user.id)
+        return await queries.storage_used(cur, user_id=user.id)
 
 
 async def visible_photo(*, db: Database, public_id: str, viewer: User | None) -> Photo | None:
     if not keys.is_public_id(public_id):
         return None
     async with db.cursor() as cur:
-        return await repository.find_visible_photo(cur, public_id=public_id, viewer_id=viewer.id if viewer else None)
+        return await queries.find_visible_photo(cur, public_id=public_id, viewer_id=viewer.id if viewer else None)
 
 
 async def owned_photo(
@@ -96,7 +95,7 @@ async def edit_photo(
     if photo is None:
         return None
     async with db.cursor() as cur:
-        await repository.update_photo(
+        await queries.update_photo(
             cur,
             photo_id=photo.id,
             owner_id=user.id,
@@ -117,7 +116,7 @@ async def delete_photo(*, db: Database, storage: PhotoStorage, public_id: str, u
     if photo is None:
         return False
     async with db.transaction() as cur:
-        if not await repository.mark_photo_deleting(cur, photo_id=photo.id, owner_id=user.id):
+        if not await queries.mark_photo_deleting(cur, photo_id=photo.id, owner_id=user.id):
             return False
     await remove_photo(db=db, storage=storage, photo_id=photo.id, owner_id=user.id, public_id=public_id)
     return True
@@ -129,5 +128,5 @@ async def remove_photo(*, db: Database, storage: PhotoStorage, photo_id: int, ow
         keys.original_key(owner_id, public_id), keys.thumbnail_prefix(owner_id, public_id)
     )
     async with db.cursor() as cur:
-        await repository.delete_photo_row(cur, photo_id=photo_id)
+        await queries.delete_photo_row(cur, photo_id=photo_id)
     log("photo_deleted", level=logging.INFO, photo_id=public_id)

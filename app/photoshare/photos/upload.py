@@ -30,7 +30,6 @@ from collections.abc import Callable
 
 from asyncmy.errors import IntegrityError
 
-from photoshare import repository
 from photoshare.accounts.models import User
 from photoshare.database import Database
 from photoshare.errors import (
@@ -44,7 +43,7 @@ from photoshare.errors import (
 )
 from photoshare.logs import log
 from photoshare.metrics import registry as metrics
-from photoshare.photos import keys
+from photoshare.photos import keys, queries
 from photoshare.photos.formats import SNIFF_BYTES, ImageType, check_image
 from photoshare.photos.models import CAPTION_MAX_CHARS, VISIBILITIES
 from photoshare.photos.multipart import Field, FileData, FileEnd, FileStart, FormReader, boundary_of
@@ -146,9 +145,7 @@ class Upload:
         # The quota is checked before (the known usage against Content-Length), while the bytes
         # arrive, and once more, atomically, when the photo is marked stored.
         async with self.db.cursor() as cur:
-            self.quota_left = self.settings.storage_quota_bytes - await repository.storage_used(
-                cur, user_id=self.owner.id
-            )
+            self.quota_left = self.settings.storage_quota_bytes - await queries.storage_used(cur, user_id=self.owner.id)
         if content_length is not None and content_length > self.quota_left + FORM_OVERHEAD_BYTES:
             raise self._over_quota()
         try:
@@ -229,7 +226,7 @@ class Upload:
         if self.multipart_upload_id is None:
             self.multipart_upload_id = await self.storage.begin_multipart(self.key, self.image_type.mime_type)
             async with self.db.transaction() as cur:
-                self.row_id = await repository.insert_uploading_photo(
+                self.row_id = await queries.insert_uploading_photo(
                     cur,
                     public_id=self.public_id,
                     owner=self.owner,
@@ -262,7 +259,7 @@ class Upload:
         try:
             async with self.db.transaction() as cur:
                 if self.row_id is None:
-                    self.row_id = await repository.insert_uploading_photo(
+                    self.row_id = await queries.insert_uploading_photo(
                         cur,
                         public_id=self.public_id,
                         owner=self.owner,
@@ -270,7 +267,7 @@ class Upload:
                         original_filename=self.filename,
                         multipart_upload_id=None,
                     )
-                await repository.describe_uploading_photo(cur, photo_id=self.row_id, **described)
+                await queries.describe_uploading_photo(cur, photo_id=self.row_id, **described)
         except IntegrityError:
             if self.multipart_upload_id is None:
                 self.row_id = None  # rolled back with the transaction
@@ -285,18 +282,18 @@ class Upload:
             await self.storage.complete_multipart(self.key, self.multipart_upload_id, self.parts)
             self.multipart_upload_id = None
         async with self.db.transaction() as cur:
-            within_quota = await repository.mark_photo_stored(
+            within_quota = await queries.mark_photo_stored(
                 cur, photo_id=self.row_id, owner_id=self.owner.id, quota_bytes=self.settings.storage_quota_bytes
             )
             if not within_quota:
                 # Another upload took the room meanwhile; the rollback undoes the state change.
-                used = await repository.storage_used(cur, user_id=self.owner.id)
+                used = await queries.storage_used(cur, user_id=self.owner.id)
                 self.quota_left = self.settings.storage_quota_bytes - used
                 raise self._over_quota()
 
     async def _report_duplicate(self, sha256: bytes) -> None:
         async with self.db.cursor() as cur:
-            existing = await repository.find_photo_id_by_sha256(cur, owner_id=self.owner.id, sha256=sha256)
+            existing = await queries.find_photo_id_by_sha256(cur, owner_id=self.owner.id, sha256=sha256)
         raise DuplicatePhotoError(
             "You have already uploaded this photo; nothing new was stored.", existing_photo_id=existing
         )
@@ -314,7 +311,7 @@ class Upload:
         if self.row_id is not None and storage_clean:
             try:
                 async with self.db.cursor() as cur:
-                    await repository.delete_photo_row(cur, photo_id=self.row_id)
+                    await queries.delete_photo_row(cur, photo_id=self.row_id)
             except Exception:
                 storage_clean = False
         log(

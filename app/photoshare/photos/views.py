@@ -6,7 +6,7 @@ from jinja2.filters import do_filesizeformat as filesizeformat
 from markupsafe import Markup
 from quart import redirect, request, url_for
 
-from photoshare.accounts.web import (
+from photoshare.accounts.sessions import (
     csrf_checked_in_view,
     current_session,
     current_user,
@@ -19,8 +19,8 @@ from photoshare.errors import InvalidRequestError, PhotoNotFoundError
 from photoshare.photos import service
 from photoshare.photos.cards import gallery_cards
 from photoshare.photos.models import CAPTION_MAX_CHARS, PAGE_THUMBNAIL, VISIBILITIES
-from photoshare.photos.streamed import PAGE_UPLOAD_PATH, receive_upload
-from photoshare.photos.views_paths import PHOTO_PAGE_PREFIX
+from photoshare.photos.page_paths import PHOTO_PAGE_PREFIX
+from photoshare.photos.upload_routes import PAGE_UPLOAD_PATH, receive_upload
 from photoshare.runtime import runtime
 from photoshare.social import service as social_service
 from photoshare.social.models import COMMENT_MAX_CHARS

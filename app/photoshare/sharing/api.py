@@ -5,7 +5,7 @@ from __future__ import annotations
 from quart import request, url_for
 from quart_schema import tag, validate_querystring, validate_request, validate_response
 
-from photoshare.accounts.web import current_session, require_user, session_blueprint
+from photoshare.accounts.sessions import current_session, require_user, session_blueprint
 from photoshare.albums import service as albums_service
 from photoshare.errors import ShareLinkNotFoundError
 from photoshare.photos.models import PageQuery
@@ -24,7 +24,7 @@ from photoshare.sharing.models import (
     ShareLinkPageOut,
     UnlockIn,
 )
-from photoshare.sharing.present import link_fields, link_out, shared_photo_out, utc, viewer_urls
+from photoshare.sharing.presentation import link_fields, link_out, shared_photo_out, utc, viewer_urls
 from photoshare.web.errors import error_responses, no_content
 
 blueprint = session_blueprint("sharing_api", __name__, url_prefix="/api/v1")

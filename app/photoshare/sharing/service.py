@@ -14,10 +14,11 @@ import logging
 import re
 import secrets
 
-from photoshare import repository
+from photoshare.accounts import queries as accounts_queries
 from photoshare.accounts.models import Session, User
 from photoshare.accounts.passwords import Passwords
 from photoshare.accounts.service import hash_token, ip_subject
+from photoshare.albums import queries as albums_queries
 from photoshare.albums import service as albums_service
 from photoshare.albums.models import Album
 from photoshare.database import Database
@@ -32,12 +33,14 @@ from photoshare.errors import (
     TooManyShareAttemptsError,
     WrongSharePasswordError,
 )
+from photoshare.keyset import decode_cursor, keyset_page
 from photoshare.logs import log
 from photoshare.photos import keys
+from photoshare.photos import queries as photos_queries
 from photoshare.photos import service as photos_service
-from photoshare.photos.cursor import decode_cursor, keyset_page
 from photoshare.photos.models import Photo, PhotoPage
 from photoshare.settings import Settings
+from photoshare.sharing import queries
 from photoshare.sharing.models import NewShareLink, ShareLink, ShareLinkPage
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -76,7 +79,7 @@ async def create_link(
     password_hash = await passwords.hash(password) if password else None
     token = secrets.token_urlsafe(32)
     async with db.transaction() as cur:
-        share_id = await repository.insert_share_link(
+        share_id = await queries.insert_share_link(
             cur,
             token_hash=hash_token(token),
             token_hint=token[:6],
@@ -87,7 +90,7 @@ async def create_link(
             allow_download=allow_download,
             expires_in_seconds=expires_in_seconds,
         )
-        link = await repository.find_owned_share(cur, share_id=share_id, owner_id=owner.id)
+        link = await queries.find_owned_share(cur, share_id=share_id, owner_id=owner.id)
     log("share_link_created", share_id=share_id, kind=link.kind, has_password=password_hash is not None)
     return NewShareLink(token=token, link=link)
 
@@ -95,15 +98,15 @@ async def create_link(
 async def my_links(*, db: Database, owner: User, cursor: str | None) -> ShareLinkPage:
     before = decode_cursor(cursor)
     async with db.cursor() as cur:
-        links = await repository.owner_share_links(cur, owner_id=owner.id, before_id=before, limit=PAGE_SIZE + 1)
+        links = await queries.owner_share_links(cur, owner_id=owner.id, before_id=before, limit=PAGE_SIZE + 1)
     return ShareLinkPage(*keyset_page(links, PAGE_SIZE))
 
 
 async def revoke_link(*, db: Database, owner: User, share_id: int) -> ShareLink | None:
     async with db.cursor() as cur:
         # The update touches only the owner's link; someone else's is then not found.
-        await repository.revoke_share_link(cur, share_id=share_id, owner_id=owner.id)
-        link = await repository.find_owned_share(cur, share_id=share_id, owner_id=owner.id)
+        await queries.revoke_share_link(cur, share_id=share_id, owner_id=owner.id)
+        link = await queries.find_owned_share(cur, share_id=share_id, owner_id=owner.id)
     if link is not None:
         log("share_link_revoked", share_id=share_id)
     return link
@@ -111,7 +114,7 @@ async def revoke_link(*, db: Database, owner: User, share_id: int) -> ShareLink 
 
 async def revoke_all(*, db: Database, owner: User) -> int:
     async with db.cursor() as cur:
-        revoked = await repository.revoke_all_share_links(cur, owner_id=owner.id)
+        revoked = await queries.revoke_all_share_links(cur, owner_id=owner.id)
     log("share_links_revoked", count=revoked)
     return revoked
 
@@ -121,7 +124,7 @@ async def open_link(*, db: Database, token: str) -> ShareLink:
     if TOKEN.fullmatch(token) is None:
         raise ShareNotFoundError()
     async with db.cursor() as cur:
-        link = await repository.find_share_by_token(cur, token_hash=hash_token(token))
+        link = await queries.find_share_by_token(cur, token_hash=hash_token(token))
     if link is None or link.target_public_id is None:  # the photo or album was deleted
         raise ShareNotFoundError()
     if link.state == "revoked":
@@ -136,7 +139,7 @@ async def require_unlocked(*, db: Database, link: ShareLink, session: Session | 
         return
     if session is not None:
         async with db.cursor() as cur:
-            if await repository.share_is_unlocked(cur, session_hash=session.token_hash, share_id=link.id):
+            if await queries.share_is_unlocked(cur, session_hash=session.token_hash, share_id=link.id):
                 return
     raise SharePasswordRequiredError()
 
@@ -160,7 +163,7 @@ async def unlock(
     window = settings.login_throttle_window
     limits = {per_link: settings.share_max_failures_per_link, per_ip: settings.share_max_failures_per_ip}
     async with db.cursor() as cur:
-        failures = await repository.recent_failures(cur, subjects=limits, window_seconds=window)
+        failures = await accounts_queries.recent_failures(cur, subjects=limits, window_seconds=window)
     for subject, (count, remaining) in failures.items():
         if count >= limits[subject]:
             log("share_unlock_throttled", level=logging.WARNING, share_id=link.id, scope=subject.split(":", 1)[0])
@@ -172,23 +175,23 @@ async def unlock(
     if not matches:
         async with db.transaction() as cur:
             for subject in limits:
-                await repository.record_failure(cur, subject=subject, window_seconds=window)
+                await accounts_queries.record_failure(cur, subject=subject, window_seconds=window)
         log("share_unlock_failed", level=logging.WARNING, share_id=link.id)
         raise WrongSharePasswordError()
     async with db.transaction() as cur:
-        await repository.insert_share_unlock(cur, session_hash=session.token_hash, share_id=link.id)
-        await repository.clear_failures(cur, subject=per_link)
+        await queries.insert_share_unlock(cur, session_hash=session.token_hash, share_id=link.id)
+        await accounts_queries.clear_failures(cur, subject=per_link)
     log("share_unlocked", share_id=link.id)
 
 
 async def count_view(*, db: Database, link: ShareLink) -> None:
     async with db.cursor() as cur:
-        await repository.count_share_view(cur, share_id=link.id)
+        await queries.count_share_view(cur, share_id=link.id)
 
 
 async def shared_album(*, db: Database, link: ShareLink) -> Album:
     async with db.cursor() as cur:
-        album = await repository.find_album(cur, album_id=link.album_id)
+        album = await albums_queries.find_album(cur, album_id=link.album_id)
     if album is None:
         raise ShareNotFoundError()
     return album
@@ -200,12 +203,12 @@ async def shared_photo(*, db: Database, link: ShareLink, photo_public_id: str | 
         if photo_public_id is not None and photo_public_id != link.photo_public_id:
             raise PhotoNotFoundError()
         async with db.cursor() as cur:
-            photo = await repository.find_stored_photo(cur, photo_id=link.photo_id)
+            photo = await photos_queries.find_stored_photo(cur, photo_id=link.photo_id)
     else:
         if photo_public_id is None or not keys.is_public_id(photo_public_id):
             raise PhotoNotFoundError()
         async with db.cursor() as cur:
-            photo = await repository.find_album_photo(cur, album_id=link.album_id, public_id=photo_public_id)
+            photo = await albums_queries.find_album_photo(cur, album_id=link.album_id, public_id=photo_public_id)
     if photo is None:
         raise PhotoNotFoundError()
     return photo

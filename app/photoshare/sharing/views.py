@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from quart import redirect, request, url_for
 
-from photoshare.accounts.web import current_session, ensure_session, require_user, session_blueprint
+from photoshare.accounts.sessions import current_session, ensure_session, require_user, session_blueprint
 from photoshare.albums import service as albums_service
 from photoshare.errors import (
     InvalidRequestError,
@@ -22,7 +22,7 @@ from photoshare.photos.models import PAGE_THUMBNAIL
 from photoshare.runtime import runtime
 from photoshare.sharing import service
 from photoshare.sharing.models import MAX_EXPIRY_SECONDS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, ShareLink
-from photoshare.sharing.present import viewer_urls
+from photoshare.sharing.presentation import viewer_urls
 from photoshare.web.pages import render_page
 
 blueprint = session_blueprint("sharing", __name__)

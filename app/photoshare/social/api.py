@@ -6,7 +6,7 @@ from datetime import UTC
 
 from quart_schema import tag, validate_querystring, validate_request, validate_response
 
-from photoshare.accounts.web import current_user, require_user, session_blueprint
+from photoshare.accounts.sessions import current_user, require_user, session_blueprint
 from photoshare.photos.models import PageQuery
 from photoshare.runtime import runtime
 from photoshare.social import service

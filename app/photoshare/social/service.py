@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import unicodedata
 
-from photoshare import repository
 from photoshare.accounts.models import User
 from photoshare.database import Database
 from photoshare.errors import CommentNotFoundError, InvalidRequestError, NotCommentAuthorError, PhotoNotFoundError
+from photoshare.keyset import decode_cursor, keyset_page
 from photoshare.logs import log
 from photoshare.photos import service as photos_service
-from photoshare.photos.cursor import decode_cursor, keyset_page
 from photoshare.photos.models import Photo
+from photoshare.social import queries
 from photoshare.social.models import COMMENT_MAX_CHARS, Comment, CommentPage
 
 COMMENTS_PAGE_SIZE = 50
@@ -44,8 +44,8 @@ async def add_comment(*, db: Database, photo_public_id: str, author: User, body:
     photo = await seen_photo(db, photo_public_id, author)
     body = clean_body(body)
     async with db.cursor() as cur:
-        comment_id = await repository.insert_comment(cur, photo_id=photo.id, author_id=author.id, body=body)
-        comment, _ = await repository.find_comment(cur, comment_id=comment_id)
+        comment_id = await queries.insert_comment(cur, photo_id=photo.id, author_id=author.id, body=body)
+        comment, _ = await queries.find_comment(cur, comment_id=comment_id)
     log("comment_added", photo_id=photo_public_id, comment_id=comment_id)
     return comment
 
@@ -54,7 +54,7 @@ async def photo_comments(*, db: Database, photo: Photo, cursor: str | None) -> C
     """Oldest first, 50 a page."""
     after = decode_cursor(cursor)
     async with db.cursor() as cur:
-        comments = await repository.photo_comments(cur, photo_id=photo.id, after_id=after, limit=COMMENTS_PAGE_SIZE + 1)
+        comments = await queries.photo_comments(cur, photo_id=photo.id, after_id=after, limit=COMMENTS_PAGE_SIZE + 1)
     return CommentPage(*keyset_page(comments, COMMENTS_PAGE_SIZE))
 
 
@@ -66,7 +66,7 @@ async def comments_of(*, db: Database, photo_public_id: str, viewer: User | None
 async def delete_comment(*, db: Database, comment_id: int, user: User) -> str:
     """Delete it if the user wrote it or owns the photo; the photo's public id (for a redirect)."""
     async with db.cursor() as cur:
-        found = await repository.find_comment(cur, comment_id=comment_id)
+        found = await queries.find_comment(cur, comment_id=comment_id)
     if found is None:
         raise CommentNotFoundError()
     comment, photo = found
@@ -75,7 +75,7 @@ async def delete_comment(*, db: Database, comment_id: int, user: User) -> str:
     if user.id not in (comment.author_id, photo["photo_owner_id"]):
         raise NotCommentAuthorError()
     async with db.cursor() as cur:
-        await repository.delete_comment(cur, comment_id=comment_id)
+        await queries.delete_comment(cur, comment_id=comment_id)
     log("comment_deleted", comment_id=comment_id, by_owner=user.id != comment.author_id)
     return photo["photo_public_id"]
 
@@ -85,10 +85,10 @@ async def set_like(*, db: Database, photo_public_id: str, user: User, liked: boo
     photo = await seen_photo(db, photo_public_id, user)
     async with db.transaction() as cur:
         if liked:
-            await repository.add_like(cur, photo_id=photo.id, user_id=user.id)
+            await queries.add_like(cur, photo_id=photo.id, user_id=user.id)
         else:
-            await repository.remove_like(cur, photo_id=photo.id, user_id=user.id)
-        return await repository.like_state(cur, photo_id=photo.id, user_id=user.id)
+            await queries.remove_like(cur, photo_id=photo.id, user_id=user.id)
+        return await queries.like_state(cur, photo_id=photo.id, user_id=user.id)
 
 
 async def like_state(*, db: Database, photo: Photo, viewer: User | None) -> tuple[int, bool]:
@@ -96,4 +96,4 @@ async def like_state(*, db: Database, photo: Photo, viewer: User | None) -> tupl
         # Nobody to have liked it: the count came with the photo's row.
         return photo.like_count, False
     async with db.cursor() as cur:
-        return await repository.like_state(cur, photo_id=photo.id, user_id=viewer.id if viewer else None)
+        return await queries.like_state(cur, photo_id=photo.id, user_id=viewer.id if viewer else None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from quart import redirect, request, url_for
 
-from photoshare.accounts.web import require_user, session_blueprint
+from photoshare.accounts.sessions import require_user, session_blueprint
 from photoshare.runtime import runtime
 from photoshare.social import service
 

@@ -6,7 +6,7 @@ from datetime import UTC
 
 from quart_schema import tag, validate_request, validate_response
 
-from photoshare.accounts.web import current_api_token, require_user, session_blueprint
+from photoshare.accounts.sessions import current_api_token, require_user, session_blueprint
 from photoshare.errors import ApiTokenNotFoundError, SessionRequiredError
 from photoshare.runtime import runtime
 from photoshare.tokens import service

@@ -6,11 +6,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from photoshare import repository
 from photoshare.accounts.models import User
 from photoshare.database import Database
 from photoshare.errors import InvalidRequestError, InvalidTokenError
 from photoshare.logs import log
+from photoshare.tokens import queries
 from photoshare.tokens.models import NAME_MAX_CHARS, ApiToken, NewApiToken
 
 PREFIX = "psk_"
@@ -36,12 +36,12 @@ async def create_token(*, db: Database, user: User, name: str, scope: str) -> Ne
         raise InvalidRequestError("A token's scope is read or write.", field="scope")
     token = PREFIX + secrets.token_urlsafe(32)
     async with db.transaction() as cur:
-        if await repository.count_api_tokens(cur, user_id=user.id) >= MAX_TOKENS_PER_USER:
+        if await queries.count_api_tokens(cur, user_id=user.id) >= MAX_TOKENS_PER_USER:
             raise InvalidRequestError(
                 f"You have {MAX_TOKENS_PER_USER} API tokens, the most an account may have."
                 " Revoke one you no longer use."
             )
-        token_id = await repository.insert_api_token(
+        token_id = await queries.insert_api_token(
             cur, user_id=user.id, name=name, token_hash=hash_token(token), token_hint=token[:8], scope=scope
         )
     records = await list_tokens(db=db, user=user)
@@ -54,23 +54,23 @@ async def authenticate(*, db: Database, token: str) -> tuple[ApiToken, User]:
     if not token.startswith(PREFIX) or len(token) > 100:
         raise InvalidTokenError()
     async with db.cursor() as cur:
-        found = await repository.find_api_token(cur, token_hash=hash_token(token))
+        found = await queries.find_api_token(cur, token_hash=hash_token(token))
         if found is None:
             raise InvalidTokenError()
         record, user, now = found
         if record.last_used_at is None or (now - record.last_used_at).total_seconds() > TOUCH_INTERVAL_SECONDS:
-            await repository.touch_api_token(cur, token_id=record.id)
+            await queries.touch_api_token(cur, token_id=record.id)
     return record, user
 
 
 async def list_tokens(*, db: Database, user: User) -> list[ApiToken]:
     async with db.cursor() as cur:
-        return await repository.user_api_tokens(cur, user_id=user.id)
+        return await queries.user_api_tokens(cur, user_id=user.id)
 
 
 async def revoke_token(*, db: Database, user: User, token_id: int) -> bool:
     async with db.cursor() as cur:
-        revoked = await repository.delete_api_token(cur, token_id=token_id, user_id=user.id)
+        revoked = await queries.delete_api_token(cur, token_id=token_id, user_id=user.id)
     if revoked:
         log("api_token_revoked", user_id=user.id, token_id=token_id)
     return revoked

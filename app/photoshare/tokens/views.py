@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from quart import redirect, request, url_for
 
-from photoshare.accounts.web import ensure_session, require_user, session_blueprint
+from photoshare.accounts.sessions import ensure_session, require_user, session_blueprint
 from photoshare.errors import ApiTokenNotFoundError
 from photoshare.runtime import runtime
 from photoshare.tokens import service

@@ -8,14 +8,15 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from photoshare import repository
 from photoshare.aws import read_secret_string
 from photoshare.database import Database
 from photoshare.errors import InvalidRequestError, InvalidSignatureError, UnknownPhotoError
 from photoshare.logs import log
 from photoshare.metrics import registry as metrics
 from photoshare.photos import keys
+from photoshare.photos import queries as photos_queries
 from photoshare.photos.models import Thumbnail
+from photoshare.webhook import queries
 from photoshare.webhook.models import ProcessingReport
 from photoshare.webhook.signature import signature_is_valid
 
@@ -65,7 +66,7 @@ async def apply_report(*, db: Database, bucket: str, report: ProcessingReport) -
     if report.bucket != bucket:
         raise UnknownPhotoError()
     async with db.transaction() as cur:
-        photo = await repository.find_photo_for_report(cur, object_key=report.key)
+        photo = await queries.find_photo_for_report(cur, object_key=report.key)
         if photo is None:
             raise UnknownPhotoError()
         if photo["status"] != "processing":
@@ -81,7 +82,7 @@ async def apply_report(*, db: Database, bucket: str, report: ProcessingReport) -
                 Thumbnail(entry.size, entry.key, entry.content_type, entry.width, entry.height, entry.size_bytes)
             )
         meta = report.metadata
-        await repository.apply_processing_result(
+        await queries.apply_processing_result(
             cur,
             photo_id=photo["id"],
             status=report.status,
@@ -95,7 +96,7 @@ async def apply_report(*, db: Database, bucket: str, report: ProcessingReport) -
             thumbnails=thumbnails,
         )
         if photo["state"] == "stored":  # an upload still in flight counts its thumbnails when it is stored
-            await repository.add_storage(
+            await photos_queries.add_storage(
                 cur, user_id=photo["owner_id"], size_bytes=sum(t.size_bytes for t in thumbnails)
             )
     metrics.PROCESSING_LAG.observe(max(0.0, float(photo["age_seconds"])))

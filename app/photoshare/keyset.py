@@ -1,7 +1,8 @@
-"""Opaque keyset cursors: the id of the last photo on a page, versioned and base64url-encoded.
+"""Keyset pagination, shared by every domain: opaque cursors and the bound a page query starts from.
 
-A cursor only says where a page starts; every query still applies the
-viewer's permissions, so a forged cursor shows nothing it should not.
+A cursor is the id of the last row on a page, versioned and base64url-encoded.
+It only says where a page starts; every query still applies the viewer's
+permissions, so a forged cursor shows nothing it should not.
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from typing import Protocol, TypeVar
 from photoshare.errors import InvalidCursorError
 
 VERSION = b"\x01"
+FIRST_PAGE_BOUND = 2**63  # above every BIGINT id
+
+
+def upper_bound(before_id: int | None) -> int:
+    """The bound of a newest-first page query (`id < %s`): the decoded cursor, or above every id."""
+    return before_id if before_id is not None else FIRST_PAGE_BOUND
 
 
 def encode_cursor(last_id: int) -> str:

@@ -1,4 +1,4 @@
-"""The session cookie and CSRF checks of every page and API request.
+"""Who is asking: the session cookie (or API token) and CSRF checks of every page and API request.
 
 The cookie holds a random 256-bit token; the database holds only its
 SHA-256. Over HTTPS (directly or through trusted proxies) the cookie is

@@ -1,10 +1,10 @@
-"""The upload entry shared by the page and the API: the streamed body handed to an Upload."""
+"""The upload routes: their paths (whose bodies stream past Quart) and the entry the page and the API share."""
 
 from __future__ import annotations
 
 from quart import request
 
-from photoshare.accounts.web import CSRF_HEADER, check_csrf, require_user
+from photoshare.accounts.sessions import CSRF_HEADER, check_csrf, require_user
 from photoshare.photos.upload import Upload
 from photoshare.runtime import runtime
 from photoshare.web.streaming import SCOPE_KEY
