@@ -8,6 +8,7 @@ the emulator tells HAProxy's runtime API (PHOTOSHARE_ALB_ADMIN_PORT on
 127.0.0.1) to put the target, and its fail-open twin, in maintenance, and
 back to ready when it is registered again. HAProxy has no client that
 watches an AWS target group; its runtime API is the documented way in.
+FIXES names the moto attributes replaced (devtools/motoserver.py installs them).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import socket
 from typing import Any
 
 from moto.elbv2 import models as elbv2_models
+
+from devtools.motopatch import original
 
 ADMIN_PORT_VARIABLE = "PHOTOSHARE_ALB_ADMIN_PORT"
 # The role's haproxy.cfg.j2 names each target's fail-open backup so.
@@ -47,20 +50,20 @@ def server_commands(backend: elbv2_models.ELBv2Backend, arn: str, targets: list[
     ]
 
 
-_register_targets = elbv2_models.ELBv2Backend.register_targets
-_deregister_targets = elbv2_models.ELBv2Backend.deregister_targets
-
-
 def register_targets(self: elbv2_models.ELBv2Backend, target_group_arn: str, instances: list[Any]) -> None:
-    _register_targets(self, target_group_arn, instances)
+    original(elbv2_models.ELBv2Backend, "register_targets")(self, target_group_arn, instances)
     tell_load_balancer(server_commands(self, target_group_arn, instances, "ready"))
 
 
 def deregister_targets(self: elbv2_models.ELBv2Backend, target_group_arn: str, instances: list[Any]) -> None:
     tell_load_balancer(server_commands(self, target_group_arn, instances, "maint"))
-    _deregister_targets(self, target_group_arn, instances)
+    original(elbv2_models.ELBv2Backend, "deregister_targets")(self, target_group_arn, instances)
 
 
-def apply_fixes() -> None:
-    elbv2_models.ELBv2Backend.register_targets = register_targets
-    elbv2_models.ELBv2Backend.deregister_targets = deregister_targets
+# Each fix: the (target, attribute, replacement) it installs.
+FIXES: dict[str, list[tuple[Any, str, Any]]] = {
+    "elbv2-targets-drive-load-balancer": [
+        (elbv2_models.ELBv2Backend, "register_targets", register_targets),
+        (elbv2_models.ELBv2Backend, "deregister_targets", deregister_targets),
+    ],
+}

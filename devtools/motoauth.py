@@ -9,6 +9,9 @@ by any policy. Every other caller (an IAM user, a role's session) gets what its
 policies allow. A request signed in its query string (a presigned URL) was
 verified by devtools/motoserver.py and is authorised here as its signer; a
 request signed neither way is refused, as AWS refuses an anonymous one.
+
+FIXES names each fix and the moto attributes it replaces (devtools/motoserver.py
+installs them through devtools/motopatch.py).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from moto.s3 import responses as s3_responses
 from moto.s3.exceptions import S3AccessDeniedError
 from moto.secretsmanager import models as secretsmanager_models
 from moto.secretsmanager import responses as secretsmanager_responses
+
+from devtools.motopatch import original
 
 # The local cloud's own key pair (devtools/localcloud.py's moto_environment()); testing/testing by default.
 ACCESS_KEY_VARIABLE = "PHOTOSHARE_MOTO_ACCESS_KEY_ID"
@@ -58,14 +63,14 @@ class AccountRootKey:
         return [ROOT_POLICY]
 
 
-_create_access_key = iam_access_control.create_access_key
-
-
 def create_access_key(account_id: str, partition: str, access_key_id: str, headers: dict[str, str]) -> Any:
+    """AWS knows the account's root keys; moto knows only IAM users' and sessions' keys, so the
+    operator's key pair would be refused (InvalidClientTokenId) once every request is checked."""
     operator_id, operator_secret = operator_key_pair()
     if access_key_id == operator_id:
         return AccountRootKey(account_id, partition, access_key_id, operator_secret)
-    return _create_access_key(account_id=account_id, partition=partition, access_key_id=access_key_id, headers=headers)
+    create = original(iam_access_control, "create_access_key")
+    return create(account_id=account_id, partition=partition, access_key_id=access_key_id, headers=headers)
 
 
 def _query_value(query: str, name: str) -> str | None:
@@ -74,7 +79,8 @@ def _query_value(query: str, name: str) -> str | None:
 
 
 def authenticate_and_authorize(self: Any, iam_request_cls: type, resource: str = "*") -> None:
-    """moto's check, from the first request on, for query-signed and unsigned requests too."""
+    """AWS checks every request; moto checks none before INITIAL_NO_AUTH_ACTION_COUNT requests (by
+    default, ever), and then cannot check one signed in its query string or not signed at all."""
     if self.headers.get("X-Amz-Target") in moto_authorization.ActionAuthenticatorMixin.PUBLIC_OPERATIONS:
         return
     headers = dict(self.headers)
@@ -141,9 +147,6 @@ def wildcard_match(pattern: str, string: str) -> re.Match[str] | None:
     return re.match(f"^{regex}$", string, re.DOTALL)
 
 
-_authorize_s3_action = s3_responses.S3Response._authenticate_and_authorize_s3_action
-
-
 def authorize_s3_action(
     self: s3_responses.S3Response, bucket_name: str | None = None, key_name: str | None = None
 ) -> None:
@@ -151,12 +154,13 @@ def authorize_s3_action(
     the bucket's ARN, which a policy granting deletes under a prefix never matches, and then
     lists every key as refused. Here each key is checked; if one is refused, moto lists them
     all (AWS lists that one: either way the caller sees a failed delete)."""
+    authorize = original(s3_responses.S3Response, "_authenticate_and_authorize_s3_action")
     if key_name is None and bucket_name and self.data.get("Action") == "DeleteObject" and self.is_delete_keys():
         objects = xmltodict.parse(self.body)["Delete"].get("Object", [])
         for key in [item["Key"] for item in (objects if isinstance(objects, list) else [objects])] or [""]:
-            _authorize_s3_action(self, bucket_name=bucket_name, key_name=key)
+            authorize(self, bucket_name=bucket_name, key_name=key)
         return
-    _authorize_s3_action(self, bucket_name=bucket_name, key_name=key_name)
+    authorize(self, bucket_name=bucket_name, key_name=key_name)
 
 
 def assuming_role_operation(self: iam_access_control.IAMRequestBase, resource_arn: str) -> bool:
@@ -171,13 +175,33 @@ def assuming_role_operation(self: iam_access_control.IAMRequestBase, resource_ar
     return True
 
 
-def apply_fixes() -> None:
-    iam_access_control.create_access_key = create_access_key
-    moto_authorization.ActionAuthenticatorMixin._authenticate_and_authorize_action = authenticate_and_authorize
-    secretsmanager_responses.SecretsManagerResponse._determine_resource = secret_resource
-    iam_access_control.IAMPolicyStatement._check_principal = statement_principal_matches
-    iam_access_control.IAMRequestBase._is_assuming_role_operation = assuming_role_operation
-    iam_access_control.IAMPolicyStatement._match = staticmethod(wildcard_match)
-    # AWS authorises HeadBucket as s3:ListBucket; there is no s3:HeadBucket action.
-    s3_responses.ACTION_MAP["BUCKET"]["HEAD"]["DEFAULT"] = "ListBucket"
-    s3_responses.S3Response._authenticate_and_authorize_s3_action = authorize_s3_action
+def head_bucket_as_list_bucket(action_map: dict[str, Any]) -> dict[str, Any]:
+    """AWS authorises HeadBucket as s3:ListBucket (there is no s3:HeadBucket action); moto checks
+    s3:HeadBucket, which no policy grants. A copy of moto's ACTION_MAP with that one entry changed."""
+    head = {**action_map["BUCKET"]["HEAD"], "DEFAULT": "ListBucket"}
+    return {**action_map, "BUCKET": {**action_map["BUCKET"], "HEAD": head}}
+
+
+# Each fix: the (target, attribute, replacement) it installs.
+FIXES: dict[str, list[tuple[Any, str, Any]]] = {
+    "auth-operator-is-account-root": [(iam_access_control, "create_access_key", create_access_key)],
+    "auth-every-request": [
+        (moto_authorization.ActionAuthenticatorMixin, "_authenticate_and_authorize_action", authenticate_and_authorize)
+    ],
+    "secretsmanager-secret-arns": [
+        (secretsmanager_responses.SecretsManagerResponse, "_determine_resource", secret_resource)
+    ],
+    "iam-service-principals": [
+        (iam_access_control.IAMPolicyStatement, "_check_principal", statement_principal_matches)
+    ],
+    "iam-wildcards": [(iam_access_control.IAMPolicyStatement, "_match", staticmethod(wildcard_match))],
+    "sts-missing-role-not-assumed": [
+        (iam_access_control.IAMRequestBase, "_is_assuming_role_operation", assuming_role_operation)
+    ],
+    "s3-head-bucket-as-list-bucket": [
+        (s3_responses, "ACTION_MAP", head_bucket_as_list_bucket(s3_responses.ACTION_MAP))
+    ],
+    "s3-delete-objects-per-key": [
+        (s3_responses.S3Response, "_authenticate_and_authorize_s3_action", authorize_s3_action)
+    ],
+}

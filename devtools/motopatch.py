@@ -16,7 +16,7 @@ _INHERITED = object()
 
 class Original(NamedTuple):
     own: Any  # the target's own attribute as stored (a staticmethod stays one), or _INHERITED
-    value: Any  # what getattr(target, name) gave: what a wrapper calls
+    value: Any  # what getattr(target, name) gave (None if the target lacked it): what a wrapper calls
 
 
 _originals: dict[tuple[int, str], tuple[Any, str, Original]] = {}
@@ -28,7 +28,7 @@ def patch(target: Any, name: str, replacement: Any) -> Any:
     if key in _originals:
         raise RuntimeError(f"{getattr(target, '__name__', target)}.{name} is patched already")
     own = vars(target).get(name, _INHERITED)
-    value = getattr(target, name)
+    value = getattr(target, name, None)  # moto looks some hooks up with hasattr(): a class may lack one
     _originals[key] = (target, name, Original(own, value))
     setattr(target, name, replacement)
     return value

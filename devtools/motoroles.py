@@ -11,7 +11,9 @@
   which is what makes the session the emulator's, for the instance's role.
 
 Both sessions are minted inside the emulator as the AWS service would, so no
-trust policy gains a principal to make this work.
+trust policy gains a principal to make this work. FIXES names the moto
+attributes the first replaces (devtools/motoserver.py installs them); the
+server starts the second with start_metadata_service() and stops it on its way out.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from moto.ec2.utils import filter_iam_instance_profiles
 from moto.sts.models import sts_backends
 from moto.utilities.utils import get_partition
 
+from devtools.motopatch import original
+
 IMDS_PORT_VARIABLE = "PHOTOSHARE_IMDS_PORT"
 SESSION_SECONDS = 3600
 # A session is handed out again until this close to its expiry, as IMDS and Lambda renew early.
@@ -40,6 +44,8 @@ RENEW_BEFORE_S = 300
 TOKEN_TTL_HEADER = "X-aws-ec2-metadata-token-ttl-seconds"  # noqa: S105 - a header's name
 TOKEN_HEADER = "X-aws-ec2-metadata-token"  # noqa: S105 - a header's name
 MAX_TOKEN_TTL_S = 21600
+# How long the server, once told to stop, waits for the metadata service's thread.
+METADATA_JOIN_S = 5
 
 
 class RoleSessions:
@@ -72,14 +78,14 @@ SESSIONS = RoleSessions()
 
 # The execution role's session for the function this thread is invoking.
 _invocation = threading.local()
-_invoke_lambda = lambda_models.LambdaFunction._invoke_lambda
-_container_run = docker_containers.ContainerCollection.run
 
 
 def invoke_lambda(self: lambda_models.LambdaFunction, *args: Any, **kwargs: Any) -> Any:
+    """Lambda runs a function with its execution role's session; moto gives every function
+    the same dummy keys, which no policy governs. This keeps the session for container_run."""
     _invocation.session = SESSIONS.session(role_arn=self.role, session_name=self.function_name, region=self.region)
     try:
-        return _invoke_lambda(self, *args, **kwargs)
+        return original(lambda_models.LambdaFunction, "_invoke_lambda")(self, *args, **kwargs)
     finally:
         _invocation.session = None
 
@@ -94,7 +100,7 @@ def container_run(self: docker_containers.ContainerCollection, image: str, *args
             "AWS_SECRET_ACCESS_KEY": session.secret_access_key,
             "AWS_SESSION_TOKEN": session.session_token,
         }
-    return _container_run(self, image, *args, **kwargs)
+    return original(docker_containers.ContainerCollection, "run")(self, image, *args, **kwargs)
 
 
 def running_instance(name: str) -> Any:
@@ -198,15 +204,32 @@ class MetadataHandler(BaseHTTPRequestHandler):
         return self._answer(200, json.dumps(body), "application/json")
 
 
-def serve_metadata(port: int) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", port), MetadataHandler)
-    threading.Thread(target=server.serve_forever, daemon=True, name="imds").start()
-    return server
+class MetadataService:
+    """The metadata service on 127.0.0.1:port (0: any free port), served on a thread of its own until stop()."""
+
+    def __init__(self, port: int) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), MetadataHandler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True, name="imds")
+        self.thread.start()
+
+    def stop(self, timeout: float = METADATA_JOIN_S) -> None:
+        """Stop serving, close the port and wait for the serving thread to end."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout)
 
 
-def apply_fixes() -> None:
-    lambda_models.LambdaFunction._invoke_lambda = invoke_lambda
-    docker_containers.ContainerCollection.run = container_run
+def start_metadata_service() -> MetadataService | None:
+    """The metadata service on PHOTOSHARE_IMDS_PORT, if set (a server without one serves none)."""
     port = os.environ.get(IMDS_PORT_VARIABLE)
-    if port:
-        serve_metadata(int(port))
+    return MetadataService(int(port)) if port else None
+
+
+# Each fix: the (target, attribute, replacement) it installs.
+FIXES: dict[str, list[tuple[Any, str, Any]]] = {
+    "lambda-execution-role-session": [
+        (lambda_models.LambdaFunction, "_invoke_lambda", invoke_lambda),
+        (docker_containers.ContainerCollection, "run", container_run),
+    ],
+}

@@ -5,9 +5,10 @@
 takes moto_server's arguments. Each fix restores one AWS behaviour by replacing
 moto attributes through devtools/motopatch.py, which keeps every original (the
 fix wraps it where it can, and undo() restores it); moto's own code is not
-modified. FIXES here, in devtools/motos3.py and in devtools/motonotify.py name
-them; tests/localcloud/test_moto_fixes.py holds a direct test of each, or says
-which test is. devtools/motoauth.py, motoroles.py and motoalb.py install theirs.
+modified. FIXES here and in devtools/motoauth.py, motoroles.py, motoalb.py,
+motos3.py and motonotify.py name them; tests/localcloud/test_moto_fixes.py holds
+a direct test of each, or says which test is. The server also runs the instance
+metadata service (devtools/motoroles.py) and stops it on its way out.
 """
 
 from __future__ import annotations
@@ -187,15 +188,15 @@ FIXES: dict[str, list[tuple[Any, str, Any]]] = {
     "lambda-https-endpoint": [(moto_settings, "moto_server_host", lambda_endpoint_host)],
     "kms-key-arns": [(kms_models.KmsBackend, name, accepting_key_arns(name)) for name in KMS_KEY_METHODS],
     "acm-imported-chain": [(acm_models.CertBundle, "__init__", cert_bundle_init)],
+    **motoauth.FIXES,
+    **motoroles.FIXES,
+    **motoalb.FIXES,
     **motos3.FIXES,
     **motonotify.FIXES,
 }
 
 
 def apply_fixes() -> None:
-    motoauth.apply_fixes()
-    motoroles.apply_fixes()
-    motoalb.apply_fixes()
     for patches in FIXES.values():
         for target, name, replacement in patches:
             patch(target, name, replacement)
@@ -203,9 +204,12 @@ def apply_fixes() -> None:
 
 def main(argv: list[str]) -> int:
     apply_fixes()
+    metadata = motoroles.start_metadata_service()
     try:
         moto_main(argv)  # until SIGTERM or SIGINT, on which moto's handler exits
     finally:
+        if metadata is not None:
+            metadata.stop()
         left = motonotify.INVOCATIONS.join(NOTIFICATIONS_JOIN_S)
         if left:
             print(f"left {left} S3 notification(s) unfinished", file=sys.stderr)

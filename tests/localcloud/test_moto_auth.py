@@ -7,7 +7,9 @@ account's root (the operator's key pair) unless a test signs as someone else.
 from __future__ import annotations
 
 import json
+import socket
 import ssl
+import threading
 from collections.abc import Iterator
 
 import boto3
@@ -239,6 +241,42 @@ def test_an_sdk_on_the_host_signs_as_the_instance_role(moto, instance, monkeypat
     s3 = session.client("s3", **options)
     assert s3.get_object(Bucket=BUCKET, Key="reports/host.txt")["Body"].read() == b"for the host"
     assert code(lambda: s3.put_object(Bucket=BUCKET, Key="reports/host2.txt", Body=b"x")) == "AccessDenied"
+
+
+def imds_threads() -> set[threading.Thread]:
+    return {thread for thread in threading.enumerate() if thread.name == "imds"}
+
+
+def test_the_metadata_service_stops_and_its_thread_ends():
+    from devtools import motoroles  # loads moto in-process
+
+    service = motoroles.MetadataService(0)
+    assert service.thread.is_alive()
+    token_url = f"http://127.0.0.1:{service.port}/{INSTANCE_NAME}/latest/api/token"
+    assert httpx.put(token_url, headers={"X-aws-ec2-metadata-token-ttl-seconds": "60"}).status_code == 200
+    service.stop()
+    assert not service.thread.is_alive()
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", service.port), timeout=2).close()
+
+
+def test_the_server_stops_its_metadata_service_on_its_way_out(monkeypatch):
+    """devtools/motoserver.py's main() serves IMDS while moto serves, and stops it when moto exits (on SIGTERM)."""
+    from devtools import motoroles, motoserver  # loads moto in-process
+
+    before, serving = imds_threads(), set()
+
+    def moto_main(argv: list[str]) -> None:
+        serving.update(imds_threads() - before)
+        raise SystemExit(0)  # as moto's handler exits on SIGTERM
+
+    monkeypatch.setenv(motoroles.IMDS_PORT_VARIABLE, "0")
+    monkeypatch.setattr(motoserver, "apply_fixes", lambda: None)  # this process's moto stays as it is
+    monkeypatch.setattr(motoserver, "moto_main", moto_main)
+    with pytest.raises(SystemExit):
+        motoserver.main([])
+    assert serving, "no metadata service ran while moto served"
+    assert not any(thread.is_alive() for thread in serving)
 
 
 def test_deleting_several_objects_needs_delete_on_each_key(moto):

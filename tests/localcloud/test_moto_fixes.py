@@ -29,7 +29,7 @@ REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 HERE = Path(__file__).parent
 
-# Each fix (devtools/motoserver.py's FIXES) and a test that fails without it.
+# Each fix (devtools/motoserver.py's FIXES, which gathers devtools/moto*.py's) and a test that fails without it.
 DIRECT_TESTS = {
     "rds-unknown-parameter-group": "test_an_unknown_parameter_group_is_not_found",
     "rds-engine-default-parameters": "test_a_mysql_parameter_group_lists_the_engine_default_the_roles_set",
@@ -40,6 +40,16 @@ DIRECT_TESTS = {
     "lambda-https-endpoint": "test_a_function_calls_the_emulator_over_https_as_its_execution_role",
     "kms-key-arns": "test_key_state_changes_take_the_keys_arn",
     "acm-imported-chain": "test_an_imported_certificate_keeps_the_chain_it_was_imported_with",
+    "auth-operator-is-account-root": "test_moto_auth.py::test_the_operators_key_with_a_wrong_secret_is_refused",
+    "auth-every-request": "test_moto_auth.py::test_an_unsigned_request_is_refused",
+    "secretsmanager-secret-arns": "test_moto_auth.py::test_a_policy_scoped_to_one_secret_reaches_that_secret_only",
+    "iam-service-principals": "test_moto_auth.py::test_nobody_assumes_a_role_its_trust_policy_does_not_name",
+    "iam-wildcards": "test_moto_auth.py::test_a_policy_scoped_to_one_secret_reaches_that_secret_only",
+    "sts-missing-role-not-assumed": "test_moto_auth.py::test_a_role_that_does_not_exist_cannot_be_assumed",
+    "s3-head-bucket-as-list-bucket": "test_moto_auth.py::test_head_bucket_is_authorised_as_list_bucket",
+    "s3-delete-objects-per-key": "test_moto_auth.py::test_deleting_several_objects_needs_delete_on_each_key",
+    "lambda-execution-role-session": "test_a_function_calls_the_emulator_over_https_as_its_execution_role",
+    "elbv2-targets-drive-load-balancer": "test_a_target_group_drives_the_load_balancer_stand_in",
     "s3-presigned-urls": "test_moto_s3_checks.py::test_a_url_signed_for_one_key_does_not_fetch_another",
     "s3-secure-transport": "test_moto_s3_checks.py::test_a_tls_only_bucket_works_over_https",
     "iam-bool-conditions": "test_moto_s3_checks.py::test_a_tls_only_bucket_works_over_https",
@@ -92,9 +102,11 @@ def moto(load_balancer_admin) -> Iterator[PrivateMoto]:
 
 
 def test_every_fix_has_a_direct_test():
-    from devtools import motoserver  # loads moto: only this test needs it in-process
+    from devtools import motoalb, motoauth, motonotify, motoroles, motos3, motoserver  # loads moto in-process
 
     assert set(DIRECT_TESTS) == set(motoserver.FIXES)
+    gathered = [name for module in (motoauth, motoroles, motoalb, motos3, motonotify) for name in module.FIXES]
+    assert len(gathered) == len(set(gathered)), "two modules name a fix alike: one would hide the other"
     for test in DIRECT_TESTS.values():
         module, _, name = test.rpartition("::")
         source = (HERE / module).read_text() if module else Path(__file__).read_text()
@@ -114,13 +126,15 @@ def test_a_patch_keeps_the_original_and_is_undone():
 
     motopatch.patch(Target, "own", staticmethod(lambda: "patched"))
     motopatch.patch(Child, "own", staticmethod(lambda: "child " + motopatch.original(Child, "own")()))
+    motopatch.patch(Target, "hook", "added")  # an attribute the target lacked
     try:
-        assert (Target.own(), Child.own()) == ("patched", "child patched")
+        assert (Target.own(), Child.own(), Target.hook) == ("patched", "child patched", "added")
+        assert motopatch.original(Target, "hook") is None
         with pytest.raises(RuntimeError, match="patched already"):
             motopatch.patch(Target, "own", None)
     finally:
         motopatch.undo()
-    assert (Target.own(), Child.own(), "own" in vars(Child)) == ("own", "own", False)
+    assert (Target.own(), Child.own(), "own" in vars(Child), hasattr(Target, "hook")) == ("own", "own", False, False)
 
 
 def test_functions_invoked_later_are_joined():
