@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from quart import request
 from quart_schema import tag, validate_request, validate_response
 
 from photoshare.accounts import service
 from photoshare.accounts.models import LoginIn, MeOut, RegisterIn, Session, SessionOut, StorageOut, UserOut
 from photoshare.accounts.sessions import (
+    create_account,
     current_api_token,
     current_session,
     ensure_session,
     forget,
-    issue,
+    log_in_with_password,
     require_user,
     session_blueprint,
 )
@@ -65,18 +65,7 @@ async def get_me() -> MeOut:
 @error_responses(400, 401, 403, 429)
 async def log_in(data: LoginIn) -> SessionOut:
     """Log in; the session cookie is replaced by a new one."""
-    rt = runtime()
-    user = await service.authenticate(
-        db=rt.db,
-        passwords=rt.passwords,
-        settings=rt.settings,
-        username=data.username,
-        password=data.password,
-        client_ip=request.remote_addr or "",
-    )
-    new = await service.start_session(db=rt.db, user=user, replacing=current_session())
-    issue(new)
-    return session_out(new.session)
+    return session_out(await log_in_with_password(data.username, data.password))
 
 
 @blueprint.delete("/session")
@@ -99,14 +88,4 @@ async def log_out():
 @error_responses(400, 403, 409)
 async def register(data: RegisterIn) -> tuple[SessionOut, int]:
     """Create an account and log in as it."""
-    rt = runtime()
-    user = await service.register(
-        db=rt.db,
-        passwords=rt.passwords,
-        username=data.username,
-        password=data.password,
-        display_name=data.display_name,
-    )
-    new = await service.start_session(db=rt.db, user=user, replacing=current_session())
-    issue(new)
-    return session_out(new.session), 201
+    return session_out(await create_account(data.username, data.password, data.display_name)), 201

@@ -12,6 +12,9 @@ pre-session when a form is shown, so log-in and registration are covered.
 Under /api/v1 a personal API token (Authorization: Bearer) may stand in for
 the session: then the cookie is ignored, no CSRF token is needed (a browser
 never sends the header by itself), and a read token may only use GET.
+
+Log-in and registration start a user's session here, for the pages and the
+API alike: a new token replaces the visitor's (no session fixation).
 """
 
 from __future__ import annotations
@@ -115,6 +118,36 @@ async def ensure_session() -> Session:
         issue(await service.start_session(db=runtime().db, user=None, replacing=None))
         session = g.session
     return session
+
+
+async def log_in_with_password(username: str, password: str) -> Session:
+    """Check the password (throttled per account and per client address), then start the user's session."""
+    rt = runtime()
+    user = await service.authenticate(
+        db=rt.db,
+        passwords=rt.passwords,
+        settings=rt.settings,
+        username=username,
+        password=password,
+        client_ip=request.remote_addr or "",
+    )
+    return await start_user_session(user)
+
+
+async def create_account(username: str, password: str, display_name: str | None) -> Session:
+    """Register the account, then start its session."""
+    rt = runtime()
+    user = await service.register(
+        db=rt.db, passwords=rt.passwords, username=username, password=password, display_name=display_name
+    )
+    return await start_user_session(user)
+
+
+async def start_user_session(user: User) -> Session:
+    """The user's session in place of the visitor's current one (a new token: no fixation), its cookie set."""
+    new = await service.start_session(db=runtime().db, user=user, replacing=current_session())
+    issue(new)
+    return new.session
 
 
 def issue(new: NewSession) -> None:

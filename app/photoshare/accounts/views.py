@@ -7,7 +7,15 @@ from urllib.parse import urlsplit
 from quart import redirect, request, url_for
 
 from photoshare.accounts import service
-from photoshare.accounts.sessions import current_session, current_user, ensure_session, forget, issue, session_blueprint
+from photoshare.accounts.sessions import (
+    create_account,
+    current_session,
+    current_user,
+    ensure_session,
+    forget,
+    log_in_with_password,
+    session_blueprint,
+)
 from photoshare.errors import InvalidCredentialsError, InvalidRequestError, TooManyAttemptsError, UsernameTakenError
 from photoshare.runtime import runtime
 from photoshare.web.pages import render_page
@@ -36,20 +44,11 @@ async def login():
 @blueprint.post("/login")
 async def login_submit():
     form = await request.form
-    rt = runtime()
     try:
-        user = await service.authenticate(
-            db=rt.db,
-            passwords=rt.passwords,
-            settings=rt.settings,
-            username=form.get("username", ""),
-            password=form.get("password", ""),
-            client_ip=request.remote_addr or "",
-        )
+        await log_in_with_password(form.get("username", ""), form.get("password", ""))
     except (InvalidCredentialsError, TooManyAttemptsError) as err:
         page = await render_page("login.html", next=form.get("next", ""), error=err.message)
         return page, err.status, err.headers
-    issue(await service.start_session(db=rt.db, user=user, replacing=current_session()))
     return redirect(safe_next(form.get("next")), 303)
 
 
@@ -64,19 +63,11 @@ async def register():
 @blueprint.post("/register")
 async def register_submit():
     form = await request.form
-    rt = runtime()
     try:
-        user = await service.register(
-            db=rt.db,
-            passwords=rt.passwords,
-            username=form.get("username", ""),
-            password=form.get("password", ""),
-            display_name=form.get("display_name"),
-        )
+        await create_account(form.get("username", ""), form.get("password", ""), form.get("display_name"))
     except (InvalidRequestError, UsernameTakenError) as err:
         page = await render_page("register.html", error=err.message, form=form)
         return page, err.status
-    issue(await service.start_session(db=rt.db, user=user, replacing=current_session()))
     return redirect(url_for("photos.my_photos"), 303)
 
 

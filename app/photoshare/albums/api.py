@@ -41,10 +41,7 @@ async def album_out(album: Album) -> AlbumOut:
 
 
 async def my_album(album_id: str) -> Album:
-    album = await service.owned_album(db=runtime().db, owner=require_user(), public_id=album_id)
-    if album is None:
-        raise AlbumNotFoundError()
-    return album
+    return await service.require_owned_album(db=runtime().db, owner=require_user(), public_id=album_id)
 
 
 @blueprint.get("/albums")

@@ -12,7 +12,8 @@ from asyncmy.cursors import DictCursor
 from photoshare.albums.models import Album
 from photoshare.keyset import upper_bound
 from photoshare.photos.models import Photo
-from photoshare.photos.queries import GALLERY_COLUMNS, photo_from_row, photo_with_thumbnails
+from photoshare.photos.queries import GALLERY_COLUMNS, gallery_page, photo_from_row, photo_with_thumbnails
+from photoshare.rows import fetch_all, fetch_one, row_reader
 
 ALBUM_COLUMNS = (
     "a.id, a.public_id, a.owner_id, a.title, a.cover_photo_id, a.created_at,"
@@ -22,18 +23,7 @@ ALBUM_COLUMNS = (
     " WHERE ap.album_id = a.id) AS newest_photo_id"
 )
 
-
-def album_from_row(row: dict) -> Album:
-    return Album(
-        id=row["id"],
-        public_id=row["public_id"],
-        owner_id=row["owner_id"],
-        title=row["title"],
-        cover_photo_id=row["cover_photo_id"],
-        created_at=row["created_at"],
-        photo_count=int(row["photo_count"]),
-        newest_photo_id=row["newest_photo_id"],
-    )
+album_from_row = row_reader(Album, photo_count=int)
 
 
 async def insert_album(cur: DictCursor, *, public_id: str, owner_id: int, title: str) -> None:
@@ -43,28 +33,22 @@ async def insert_album(cur: DictCursor, *, public_id: str, owner_id: int, title:
 
 
 async def find_owned_album(cur: DictCursor, *, public_id: str, owner_id: int) -> Album | None:
-    await cur.execute(
-        f"SELECT {ALBUM_COLUMNS} FROM albums a WHERE a.public_id = %s AND a.owner_id = %s",  # noqa: S608 - constant
-        (public_id, owner_id),
-    )
-    row = await cur.fetchone()
-    return album_from_row(row) if row else None
+    sql = f"SELECT {ALBUM_COLUMNS} FROM albums a WHERE a.public_id = %s AND a.owner_id = %s"  # noqa: S608 - constant
+    return await fetch_one(cur, album_from_row, sql, (public_id, owner_id))
 
 
 async def find_album(cur: DictCursor, *, album_id: int) -> Album | None:
     """The album with this row id, whoever owns it: callers check the rights (a share link)."""
-    await cur.execute(f"SELECT {ALBUM_COLUMNS} FROM albums a WHERE a.id = %s", (album_id,))  # noqa: S608 - constant
-    row = await cur.fetchone()
-    return album_from_row(row) if row else None
+    sql = f"SELECT {ALBUM_COLUMNS} FROM albums a WHERE a.id = %s"  # noqa: S608 - constant
+    return await fetch_one(cur, album_from_row, sql, (album_id,))
 
 
 async def owner_albums(cur: DictCursor, *, owner_id: int, before_id: int | None, limit: int) -> list[Album]:
-    await cur.execute(
+    sql = (
         f"SELECT {ALBUM_COLUMNS} FROM albums a WHERE a.owner_id = %s AND a.id < %s"  # noqa: S608 - constant
-        " ORDER BY a.id DESC LIMIT %s",
-        (owner_id, upper_bound(before_id), limit),
+        " ORDER BY a.id DESC LIMIT %s"
     )
-    return [album_from_row(row) for row in await cur.fetchall()]
+    return await fetch_all(cur, album_from_row, sql, (owner_id, upper_bound(before_id), limit))
 
 
 async def photos_by_ids(cur: DictCursor, *, photo_ids: Iterable[int], thumb_size: int) -> dict[int, Photo]:
@@ -129,15 +113,16 @@ async def album_gallery(
     cur: DictCursor, *, album_id: int, before_id: int | None, limit: int, thumb_size: int
 ) -> list[Photo]:
     """The album's stored photos, newest first, keyset on the photo id along album_photos' primary key."""
-    await cur.execute(
-        f"SELECT STRAIGHT_JOIN {GALLERY_COLUMNS}, %s AS thumb_size"  # noqa: S608 - constant columns
-        " FROM album_photos ap JOIN photos p ON p.id = ap.photo_id JOIN users u ON u.id = p.owner_id"
-        " LEFT JOIN thumbnails t ON t.photo_id = p.id AND t.size = %s"
-        " WHERE ap.album_id = %s AND ap.photo_id < %s AND p.state = 'stored'"
-        " ORDER BY ap.photo_id DESC LIMIT %s",
-        (thumb_size, thumb_size, album_id, upper_bound(before_id), limit),
+    return await gallery_page(
+        cur,
+        "ap.album_id = %s",
+        (album_id,),
+        before_id=before_id,
+        limit=limit,
+        thumb_size=thumb_size,
+        tables="album_photos ap JOIN photos p ON p.id = ap.photo_id JOIN users u ON u.id = p.owner_id",
+        key="ap.photo_id",
     )
-    return [photo_from_row(row) for row in await cur.fetchall()]
 
 
 async def photo_albums(cur: DictCursor, *, photo_id: int, owner_id: int) -> list[dict]:

@@ -1,8 +1,9 @@
 """Albums: create, list, rename, choose a cover, delete, and add or remove photos. Owner only.
 
-Another user's album does not exist for anyone but its owner (None, so the
-views answer 404). Only the owner's own photos go into an album. Deleting an
-album removes its rows and its share links, never a photo.
+Another user's album does not exist for anyone but its owner (None, or
+AlbumNotFoundError from require_owned_album: a 404). Only the owner's own
+photos go into an album. Deleting an album removes its rows and its share
+links, never a photo.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from photoshare.accounts.models import User
 from photoshare.albums import queries
 from photoshare.albums.models import TITLE_MAX_CHARS, Album, AlbumList, AlbumView
 from photoshare.database import Database
-from photoshare.errors import InvalidRequestError, PhotoNotFoundError
+from photoshare.errors import AlbumNotFoundError, InvalidRequestError, PhotoNotFoundError
 from photoshare.keyset import decode_cursor, keyset_page
 from photoshare.logs import log
 from photoshare.photos import keys
@@ -59,6 +60,14 @@ async def owned_album(*, db: Database, owner: User, public_id: str) -> Album | N
         return None
     async with db.cursor() as cur:
         return await queries.find_owned_album(cur, public_id=public_id, owner_id=owner.id)
+
+
+async def require_owned_album(*, db: Database, owner: User, public_id: str) -> Album:
+    """The owner's album; AlbumNotFoundError (a 404) if the owner has no such album."""
+    album = await owned_album(db=db, owner=owner, public_id=public_id)
+    if album is None:
+        raise AlbumNotFoundError()
+    return album
 
 
 async def album_view(*, db: Database, album: Album) -> AlbumView:

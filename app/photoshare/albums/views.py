@@ -18,10 +18,7 @@ blueprint = session_blueprint("albums", __name__)
 
 
 async def my_album(public_id: str) -> Album:
-    album = await service.owned_album(db=runtime().db, owner=require_user(), public_id=public_id)
-    if album is None:
-        raise AlbumNotFoundError()
-    return album
+    return await service.require_owned_album(db=runtime().db, owner=require_user(), public_id=public_id)
 
 
 @blueprint.get("/albums")

@@ -37,9 +37,24 @@ from photoshare.web.errors import error_responses, no_content
 blueprint = session_blueprint("photos_api", __name__, url_prefix="/api/v1")
 
 
-def photo_out(photo: Photo, urls: service.PhotoUrls) -> PhotoOut:
+def metadata_fields(photo: Photo) -> dict:
+    """What the processor read from the file, by the API's field names (PhotoMetadataOut's)."""
+    return {name: getattr(photo, name) for name in PhotoMetadataOut.model_fields}
+
+
+def url_fields(urls: service.PhotoUrls) -> dict:
+    """The signed URLs by the API's field names (ImageUrlsOut's), with the time the first of them stops working."""
     signed = [url for url in (urls.original, *urls.thumbnails.values()) if url is not None]
-    thumb_small, thumb_large = urls.thumbnails.get(GALLERY_THUMBNAIL), urls.thumbnails.get(PAGE_THUMBNAIL)
+    small, large = urls.thumbnails.get(GALLERY_THUMBNAIL), urls.thumbnails.get(PAGE_THUMBNAIL)
+    return {
+        "original": urls.original.url if urls.original else None,
+        "thumbnail_256": small.url if small else None,
+        "thumbnail_1024": large.url if large else None,
+        "expires_at": datetime.fromtimestamp(min(u.expires_at for u in signed), UTC) if signed else None,
+    }
+
+
+def photo_out(photo: Photo, urls: service.PhotoUrls) -> PhotoOut:
     return PhotoOut(
         id=photo.public_id,
         owner=OwnerOut(username=photo.owner_username),
@@ -55,20 +70,8 @@ def photo_out(photo: Photo, urls: service.PhotoUrls) -> PhotoOut:
         created_at=photo.created_at.replace(tzinfo=UTC),
         processed_at=photo.processed_at.replace(tzinfo=UTC) if photo.processed_at else None,
         like_count=photo.like_count,
-        metadata=PhotoMetadataOut(
-            width=photo.width,
-            height=photo.height,
-            orientation=photo.orientation,
-            taken_at=photo.taken_at,
-            camera_make=photo.camera_make,
-            camera_model=photo.camera_model,
-        ),
-        urls=ImageUrlsOut(
-            original=urls.original.url if urls.original else None,
-            thumbnail_256=thumb_small.url if thumb_small else None,
-            thumbnail_1024=thumb_large.url if thumb_large else None,
-            expires_at=datetime.fromtimestamp(min(u.expires_at for u in signed), UTC) if signed else None,
-        ),
+        metadata=PhotoMetadataOut(**metadata_fields(photo)),
+        urls=ImageUrlsOut(**url_fields(urls)),
     )
 
 

@@ -11,6 +11,7 @@ from asyncmy.cursors import DictCursor
 from photoshare.accounts.models import User
 from photoshare.keyset import upper_bound
 from photoshare.photos.models import Photo, Thumbnail
+from photoshare.rows import fetch_all
 
 PHOTO_COLUMNS = (
     "p.id, p.public_id, p.owner_id, u.username AS owner_username, p.uploader_display_name, p.caption,"
@@ -18,6 +19,8 @@ PHOTO_COLUMNS = (
     " p.visibility, p.width, p.height, p.orientation, p.taken_at, p.camera_make, p.camera_model,"
     " p.created_at, p.processed_at, p.like_count"
 )
+
+PHOTOS_WITH_OWNERS = "photos p JOIN users u ON u.id = p.owner_id"
 
 GALLERY_COLUMNS = (
     PHOTO_COLUMNS + ", t.object_key AS thumb_key, t.content_type AS thumb_type, t.width AS thumb_width,"
@@ -169,33 +172,49 @@ async def photo_with_thumbnails(cur: DictCursor, condition: str, params: tuple) 
     return photo_from_row(row, thumbnails)
 
 
+async def gallery_page(
+    cur: DictCursor,
+    condition: str,
+    params: tuple,
+    *,
+    before_id: int | None,
+    limit: int,
+    thumb_size: int,
+    tables: str = PHOTOS_WITH_OWNERS,
+    key: str = "p.id",
+) -> list[Photo]:
+    """One newest-first keyset page of the stored photos that meet `condition`, each with its thumb_size
+    thumbnail: every gallery's query.
+
+    `tables` joins photos p and users u (after what `condition` needs); the page is keyed on the photo id
+    column `key`. STRAIGHT_JOIN: the first of `tables` is read backwards along the index, so the page costs
+    the same at any depth (the optimizer may otherwise start from users and sort every match).
+    """
+    sql = (
+        f"SELECT STRAIGHT_JOIN {GALLERY_COLUMNS}, %s AS thumb_size FROM {tables}"  # noqa: S608 - constant SQL
+        " LEFT JOIN thumbnails t ON t.photo_id = p.id AND t.size = %s"
+        f" WHERE {condition} AND p.state = 'stored' AND {key} < %s ORDER BY {key} DESC LIMIT %s"
+    )
+    return await fetch_all(cur, photo_from_row, sql, (thumb_size, thumb_size, *params, upper_bound(before_id), limit))
+
+
 async def owner_gallery(
     cur: DictCursor, *, owner_id: int, before_id: int | None, limit: int, thumb_size: int
 ) -> list[Photo]:
-    await cur.execute(
-        # STRAIGHT_JOIN: photos first, read backwards along the index, so the
-        # page costs the same at any depth (the optimizer may otherwise start
-        # from users and sort every match).
-        f"SELECT STRAIGHT_JOIN {GALLERY_COLUMNS}, %s AS thumb_size"  # noqa: S608 - constant columns
-        " FROM photos p JOIN users u ON u.id = p.owner_id"
-        " LEFT JOIN thumbnails t ON t.photo_id = p.id AND t.size = %s"
-        " WHERE p.owner_id = %s AND p.state = 'stored' AND p.id < %s"
-        " ORDER BY p.id DESC LIMIT %s",
-        (thumb_size, thumb_size, owner_id, upper_bound(before_id), limit),
+    return await gallery_page(
+        cur, "p.owner_id = %s", (owner_id,), before_id=before_id, limit=limit, thumb_size=thumb_size
     )
-    return [photo_from_row(row) for row in await cur.fetchall()]
 
 
 async def public_feed(cur: DictCursor, *, before_id: int | None, limit: int, thumb_size: int) -> list[Photo]:
-    await cur.execute(
-        f"SELECT STRAIGHT_JOIN {GALLERY_COLUMNS}, %s AS thumb_size"  # noqa: S608 - constant columns
-        " FROM photos p JOIN users u ON u.id = p.owner_id"
-        " LEFT JOIN thumbnails t ON t.photo_id = p.id AND t.size = %s"
-        " WHERE p.visibility = 'public' AND p.state = 'stored' AND p.status = 'ready' AND p.id < %s"
-        " ORDER BY p.id DESC LIMIT %s",
-        (thumb_size, thumb_size, upper_bound(before_id), limit),
+    return await gallery_page(
+        cur,
+        "p.visibility = 'public' AND p.status = 'ready'",
+        (),
+        before_id=before_id,
+        limit=limit,
+        thumb_size=thumb_size,
     )
-    return [photo_from_row(row) for row in await cur.fetchall()]
 
 
 async def update_photo(

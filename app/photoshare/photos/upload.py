@@ -26,8 +26,10 @@ import asyncio
 import hashlib
 import logging
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
+from asyncmy.cursors import DictCursor
 from asyncmy.errors import IntegrityError
 
 from photoshare.accounts.models import User
@@ -75,6 +77,19 @@ def clean_filename(raw: str) -> str:
     return name
 
 
+@contextmanager
+def rejections_counted() -> Iterator[None]:
+    """Count an upload that was refused, or that the client broke off, by its reason."""
+    try:
+        yield
+    except AppError as err:
+        metrics.UPLOADS_REJECTED.labels(reason=err.code).inc()
+        raise
+    except ClientDisconnectedError:
+        metrics.UPLOADS_REJECTED.labels(reason="client_disconnected").inc()
+        raise
+
+
 class Upload:
     def __init__(self, *, db: Database, storage: PhotoStorage, settings: Settings, owner: User) -> None:
         self.db = db
@@ -110,60 +125,35 @@ class Upload:
         check_csrf: Callable[[str | None], None],
     ) -> str:
         """Read the whole upload and return the new photo's public id."""
-        try:
-            public_id = await self._run(
-                stream,
-                content_type=content_type,
-                content_length=content_length,
-                csrf_header=csrf_header,
-                check_csrf=check_csrf,
-            )
-        except AppError as err:
-            metrics.UPLOADS_REJECTED.labels(reason=err.code).inc()
-            raise
-        except ClientDisconnectedError:
-            metrics.UPLOADS_REJECTED.labels(reason="client_disconnected").inc()
-            raise
-        metrics.UPLOAD_BYTES.inc(self.size)
-        return public_id
-
-    async def _run(
-        self,
-        stream: BodyStream,
-        *,
-        content_type: str | None,
-        content_length: int | None,
-        csrf_header: str | None,
-        check_csrf: Callable[[str | None], None],
-    ) -> str:
-        limit = self.settings.max_upload_bytes
-        if content_length is not None and content_length > limit + FORM_OVERHEAD_BYTES:
-            raise PayloadTooLargeError(f"The file is larger than the limit of {size_label(limit)}.", limit_bytes=limit)
-        reader = FormReader(boundary_of(content_type))
-        if csrf_header is not None:
-            check_csrf(csrf_header)
-        # The quota is checked before (the known usage against Content-Length), while the bytes
-        # arrive, and once more, atomically, when the photo is marked stored.
-        async with self.db.cursor() as cur:
-            self.quota_left = self.settings.storage_quota_bytes - await queries.storage_used(cur, user_id=self.owner.id)
-        if content_length is not None and content_length > self.quota_left + FORM_OVERHEAD_BYTES:
-            raise self._over_quota()
-        try:
-            async for chunk in stream.chunks(idle_timeout=self.settings.upload_idle_timeout):
-                if stream.received_bytes > limit + FORM_OVERHEAD_BYTES:
-                    raise PayloadTooLargeError(
-                        f"The file is larger than the limit of {size_label(limit)}.", limit_bytes=limit
-                    )
-                for event in reader.feed(chunk):
-                    await self._handle(event, csrf_header=csrf_header, check_csrf=check_csrf)
-            reader.finish()
-            if not self.file_done:
-                raise InvalidUploadError("The form has no file: send the image in a field named 'file'.")
-            await self._finish()
-        except BaseException as err:
-            await asyncio.shield(self._clean_up(reason=type(err).__name__))
-            raise
+        with rejections_counted():
+            limit = self.settings.max_upload_bytes
+            if content_length is not None and content_length > limit + FORM_OVERHEAD_BYTES:
+                raise self._too_large()
+            reader = FormReader(boundary_of(content_type))
+            if csrf_header is not None:
+                check_csrf(csrf_header)
+            # The quota is checked before (the known usage against Content-Length), while the bytes
+            # arrive, and once more, atomically, when the photo is marked stored.
+            async with self.db.cursor() as cur:
+                used = await queries.storage_used(cur, user_id=self.owner.id)
+            self.quota_left = self.settings.storage_quota_bytes - used
+            if content_length is not None and content_length > self.quota_left + FORM_OVERHEAD_BYTES:
+                raise self._over_quota()
+            try:
+                async for chunk in stream.chunks(idle_timeout=self.settings.upload_idle_timeout):
+                    if stream.received_bytes > limit + FORM_OVERHEAD_BYTES:
+                        raise self._too_large()
+                    for event in reader.feed(chunk):
+                        await self._handle(event, csrf_header=csrf_header, check_csrf=check_csrf)
+                reader.finish()
+                if not self.file_done:
+                    raise InvalidUploadError("The form has no file: send the image in a field named 'file'.")
+                await self._finish()
+            except BaseException as err:
+                await asyncio.shield(self._clean_up(reason=type(err).__name__))
+                raise
         log("photo_uploaded", photo_id=self.public_id, size_bytes=self.size, content_type=self.image_type.mime_type)
+        metrics.UPLOAD_BYTES.inc(self.size)
         return self.public_id
 
     async def _handle(
@@ -190,6 +180,10 @@ class Upload:
                 self._identify()
             self.file_done = True
 
+    def _too_large(self) -> PayloadTooLargeError:
+        limit = self.settings.max_upload_bytes
+        return PayloadTooLargeError(f"The file is larger than the limit of {size_label(limit)}.", limit_bytes=limit)
+
     def _over_quota(self) -> QuotaExceededError:
         quota = self.settings.storage_quota_bytes
         free = max(0, self.quota_left)
@@ -203,10 +197,7 @@ class Upload:
     async def _write(self, data: bytes) -> None:
         self.size += len(data)
         if self.size > self.settings.max_upload_bytes:
-            raise PayloadTooLargeError(
-                f"The file is larger than the limit of {size_label(self.settings.max_upload_bytes)}.",
-                limit_bytes=self.settings.max_upload_bytes,
-            )
+            raise self._too_large()
         if self.size > self.quota_left:
             raise self._over_quota()
         if self.image_type is None:
@@ -222,18 +213,22 @@ class Upload:
     def _identify(self) -> None:
         self.image_type = check_image(self.head, filename=self.filename, claimed_type=self.claimed_type)
 
+    async def _insert_row(self, cur: DictCursor) -> None:
+        """The photo's row in state 'uploading', with the multipart upload (if one was begun) it must finish."""
+        self.row_id = await queries.insert_uploading_photo(
+            cur,
+            public_id=self.public_id,
+            owner=self.owner,
+            object_key=self.key,
+            original_filename=self.filename,
+            multipart_upload_id=self.multipart_upload_id,
+        )
+
     async def _send_part(self) -> None:
         if self.multipart_upload_id is None:
             self.multipart_upload_id = await self.storage.begin_multipart(self.key, self.image_type.mime_type)
             async with self.db.transaction() as cur:
-                self.row_id = await queries.insert_uploading_photo(
-                    cur,
-                    public_id=self.public_id,
-                    owner=self.owner,
-                    object_key=self.key,
-                    original_filename=self.filename,
-                    multipart_upload_id=self.multipart_upload_id,
-                )
+                await self._insert_row(cur)
         buffered = b"".join(self.pending)
         data, rest = buffered[: self.settings.upload_part_bytes], buffered[self.settings.upload_part_bytes :]
         self.pending, self.pending_bytes = ([rest] if rest else []), len(rest)
@@ -259,14 +254,7 @@ class Upload:
         try:
             async with self.db.transaction() as cur:
                 if self.row_id is None:
-                    self.row_id = await queries.insert_uploading_photo(
-                        cur,
-                        public_id=self.public_id,
-                        owner=self.owner,
-                        object_key=self.key,
-                        original_filename=self.filename,
-                        multipart_upload_id=None,
-                    )
+                    await self._insert_row(cur)
                 await queries.describe_uploading_photo(cur, photo_id=self.row_id, **described)
         except IntegrityError:
             if self.multipart_upload_id is None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from photoshare.photos.models import GALLERY_THUMBNAIL, PAGE_THUMBNAIL, Photo
+from photoshare.photos.api import metadata_fields, url_fields
+from photoshare.photos.models import Photo
 from photoshare.photos.service import PhotoUrls, signed_urls
 from photoshare.sharing.models import SharedPhotoOut, SharedUrlsOut, ShareLink, ShareLinkOut
 from photoshare.storage import PhotoStorage
@@ -42,24 +43,12 @@ async def viewer_urls(storage: PhotoStorage, photos: list[Photo], *, allow_downl
 
 
 def shared_photo_out(photo: Photo, urls: PhotoUrls) -> SharedPhotoOut:
-    signed = [url for url in (urls.original, *urls.thumbnails.values()) if url is not None]
-    small, large = urls.thumbnails.get(GALLERY_THUMBNAIL), urls.thumbnails.get(PAGE_THUMBNAIL)
     return SharedPhotoOut(
         id=photo.public_id,
         caption=photo.caption,
         uploader_display_name=photo.uploader_display_name,
         status=photo.status,
         content_type=photo.content_type,
-        width=photo.width,
-        height=photo.height,
-        orientation=photo.orientation,
-        taken_at=photo.taken_at,
-        camera_make=photo.camera_make,
-        camera_model=photo.camera_model,
-        urls=SharedUrlsOut(
-            thumbnail_256=small.url if small else None,
-            thumbnail_1024=large.url if large else None,
-            original=urls.original.url if urls.original else None,
-            expires_at=datetime.fromtimestamp(min(u.expires_at for u in signed), UTC) if signed else None,
-        ),
+        **metadata_fields(photo),
+        urls=SharedUrlsOut(**url_fields(urls)),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from asyncmy.cursors import DictCursor
 
 from photoshare.keyset import upper_bound
+from photoshare.rows import fetch_all, fetch_one, row_reader
 from photoshare.sharing.models import ShareLink
 
 SHARE_COLUMNS = (
@@ -21,25 +22,8 @@ SHARE_COLUMNS = (
 SHARE_JOINS = " LEFT JOIN photos p ON p.id = s.photo_id AND p.state = 'stored' LEFT JOIN albums a ON a.id = s.album_id"
 
 
-def share_from_row(row: dict) -> ShareLink:
-    return ShareLink(
-        id=row["id"],
-        token_hint=row["token_hint"],
-        owner_id=row["owner_id"],
-        photo_id=row["photo_id"],
-        album_id=row["album_id"],
-        password_hash=row["password_hash"],
-        allow_download=bool(row["allow_download"]),
-        expires_at=row["expires_at"],
-        revoked_at=row["revoked_at"],
-        view_count=int(row["view_count"]),
-        created_at=row["created_at"],
-        expired=bool(row["expired"]),
-        photo_public_id=row["photo_public_id"],
-        photo_label=row["photo_label"],
-        album_public_id=row["album_public_id"],
-        album_title=row["album_title"],
-    )
+# MySQL's BOOLEAN reads as 0 or 1.
+share_from_row = row_reader(ShareLink, allow_download=bool, view_count=int, expired=bool)
 
 
 async def insert_share_link(
@@ -75,31 +59,24 @@ async def insert_share_link(
 
 
 async def find_share_by_token(cur: DictCursor, *, token_hash: bytes) -> ShareLink | None:
-    await cur.execute(
-        f"SELECT {SHARE_COLUMNS} FROM share_links s{SHARE_JOINS} WHERE s.token_hash = %s",  # noqa: S608 - constant
-        (token_hash,),
-    )
-    row = await cur.fetchone()
-    return share_from_row(row) if row else None
+    sql = f"SELECT {SHARE_COLUMNS} FROM share_links s{SHARE_JOINS} WHERE s.token_hash = %s"  # noqa: S608 - constant
+    return await fetch_one(cur, share_from_row, sql, (token_hash,))
 
 
 async def find_owned_share(cur: DictCursor, *, share_id: int, owner_id: int) -> ShareLink | None:
-    await cur.execute(
+    sql = (
         f"SELECT {SHARE_COLUMNS} FROM share_links s{SHARE_JOINS}"  # noqa: S608 - constant
-        " WHERE s.id = %s AND s.owner_id = %s",
-        (share_id, owner_id),
+        " WHERE s.id = %s AND s.owner_id = %s"
     )
-    row = await cur.fetchone()
-    return share_from_row(row) if row else None
+    return await fetch_one(cur, share_from_row, sql, (share_id, owner_id))
 
 
 async def owner_share_links(cur: DictCursor, *, owner_id: int, before_id: int | None, limit: int) -> list[ShareLink]:
-    await cur.execute(
+    sql = (
         f"SELECT {SHARE_COLUMNS} FROM share_links s{SHARE_JOINS}"  # noqa: S608 - constant
-        " WHERE s.owner_id = %s AND s.id < %s ORDER BY s.id DESC LIMIT %s",
-        (owner_id, upper_bound(before_id), limit),
+        " WHERE s.owner_id = %s AND s.id < %s ORDER BY s.id DESC LIMIT %s"
     )
-    return [share_from_row(row) for row in await cur.fetchall()]
+    return await fetch_all(cur, share_from_row, sql, (owner_id, upper_bound(before_id), limit))
 
 
 async def revoke_share_link(cur: DictCursor, *, share_id: int, owner_id: int) -> None:

@@ -23,7 +23,6 @@ from photoshare.albums import service as albums_service
 from photoshare.albums.models import Album
 from photoshare.database import Database
 from photoshare.errors import (
-    AlbumNotFoundError,
     InvalidRequestError,
     PhotoNotFoundError,
     ShareExpiredError,
@@ -70,9 +69,7 @@ async def create_link(
             raise PhotoNotFoundError()
         photo_id = photo.id
     else:
-        album = await albums_service.owned_album(db=db, owner=owner, public_id=album_public_id or "")
-        if album is None:
-            raise AlbumNotFoundError()
+        album = await albums_service.require_owned_album(db=db, owner=owner, public_id=album_public_id or "")
         album_id = album.id
     if password is not None and not password.strip():
         raise InvalidRequestError("A link's password cannot be only spaces.", field="password")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from asyncmy.cursors import DictCursor
 
+from photoshare.rows import fetch_all, row_reader
 from photoshare.social.models import Comment
 
 
@@ -42,16 +43,7 @@ COMMENT_COLUMNS = "c.id, c.photo_id, c.author_id, u.username AS author_username,
 COMMENT_COLUMNS += " c.body, c.created_at"
 
 
-def comment_from_row(row: dict) -> Comment:
-    return Comment(
-        id=row["id"],
-        photo_id=row["photo_id"],
-        author_id=row["author_id"],
-        author_username=row["author_username"],
-        author_display_name=row["author_display_name"],
-        body=row["body"],
-        created_at=row["created_at"],
-    )
+comment_from_row = row_reader(Comment)
 
 
 async def insert_comment(cur: DictCursor, *, photo_id: int, author_id: int, body: str) -> int:
@@ -63,12 +55,11 @@ async def insert_comment(cur: DictCursor, *, photo_id: int, author_id: int, body
 
 async def photo_comments(cur: DictCursor, *, photo_id: int, after_id: int | None, limit: int) -> list[Comment]:
     """Oldest first, keyset on the comment id."""
-    await cur.execute(
+    sql = (
         f"SELECT {COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id"  # noqa: S608 - constant
-        " WHERE c.photo_id = %s AND c.id > %s ORDER BY c.id LIMIT %s",
-        (photo_id, after_id or 0, limit),
+        " WHERE c.photo_id = %s AND c.id > %s ORDER BY c.id LIMIT %s"
     )
-    return [comment_from_row(row) for row in await cur.fetchall()]
+    return await fetch_all(cur, comment_from_row, sql, (photo_id, after_id or 0, limit))
 
 
 async def find_comment(cur: DictCursor, *, comment_id: int) -> tuple[Comment, dict] | None:

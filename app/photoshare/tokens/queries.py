@@ -10,19 +10,10 @@ from datetime import datetime
 from asyncmy.cursors import DictCursor
 
 from photoshare.accounts.models import User
+from photoshare.rows import fetch_all, row_reader
 from photoshare.tokens.models import ApiToken
 
-
-def api_token_from_row(row: dict) -> ApiToken:
-    return ApiToken(
-        id=row["id"],
-        user_id=row["user_id"],
-        name=row["name"],
-        token_hint=row["token_hint"],
-        scope=row["scope"],
-        created_at=row["created_at"],
-        last_used_at=row["last_used_at"],
-    )
+api_token_from_row = row_reader(ApiToken)
 
 
 async def insert_api_token(
@@ -59,12 +50,11 @@ async def touch_api_token(cur: DictCursor, *, token_id: int) -> None:
 
 
 async def user_api_tokens(cur: DictCursor, *, user_id: int) -> list[ApiToken]:
-    await cur.execute(
+    sql = (
         "SELECT id, user_id, name, token_hint, scope, created_at, last_used_at FROM api_tokens"
-        " WHERE user_id = %s ORDER BY id DESC",
-        (user_id,),
+        " WHERE user_id = %s ORDER BY id DESC"
     )
-    return [api_token_from_row(row) for row in await cur.fetchall()]
+    return await fetch_all(cur, api_token_from_row, sql, (user_id,))
 
 
 async def delete_api_token(cur: DictCursor, *, token_id: int, user_id: int) -> bool:

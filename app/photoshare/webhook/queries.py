@@ -5,11 +5,10 @@ Functions take a cursor and keyword arguments only.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from asyncmy.cursors import DictCursor
 
 from photoshare.photos.models import Thumbnail
+from photoshare.webhook.models import ReportMetadata
 
 
 async def find_photo_for_report(cur: DictCursor, *, object_key: str) -> dict | None:
@@ -29,19 +28,24 @@ async def apply_processing_result(
     photo_id: int,
     status: str,
     reason: str | None,
-    width: int | None,
-    height: int | None,
-    orientation: int | None,
-    taken_at: datetime | None,
-    camera_make: str | None,
-    camera_model: str | None,
+    metadata: ReportMetadata,
     thumbnails: list[Thumbnail],
 ) -> None:
     await cur.execute(
         "UPDATE photos SET status = %s, failure_reason = %s, width = %s, height = %s, orientation = %s,"
         " taken_at = %s, camera_make = %s, camera_model = %s, processed_at = UTC_TIMESTAMP(6)"
         " WHERE id = %s AND status = 'processing'",
-        (status, reason, width, height, orientation, taken_at, camera_make, camera_model, photo_id),
+        (
+            status,
+            reason,
+            metadata.width,
+            metadata.height,
+            metadata.orientation,
+            metadata.taken_at,
+            metadata.camera_make,
+            metadata.camera_model,
+            photo_id,
+        ),
     )
     if thumbnails:
         await cur.executemany(

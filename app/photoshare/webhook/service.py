@@ -81,18 +81,12 @@ async def apply_report(*, db: Database, bucket: str, report: ProcessingReport) -
             thumbnails.append(
                 Thumbnail(entry.size, entry.key, entry.content_type, entry.width, entry.height, entry.size_bytes)
             )
-        meta = report.metadata
         await queries.apply_processing_result(
             cur,
             photo_id=photo["id"],
             status=report.status,
             reason=(report.reason or "")[:REASON_MAX_CHARS] or None if report.status == "failed" else None,
-            width=meta.width,
-            height=meta.height,
-            orientation=meta.orientation,
-            taken_at=meta.taken_at,
-            camera_make=meta.camera_make,
-            camera_model=meta.camera_model,
+            metadata=report.metadata,
             thumbnails=thumbnails,
         )
         if photo["state"] == "stored":  # an upload still in flight counts its thumbnails when it is stored
