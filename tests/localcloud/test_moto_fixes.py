@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import json
 import socketserver
+import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -246,6 +248,15 @@ def zipped(source: str) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.fixture(scope="module")
+def runtime_image() -> None:
+    """The local runtime image, built from this checkout (it trusts this checkout's local CA), as `make lambda` does."""
+    build = subprocess.run(
+        [sys.executable, "lambda/build.py", "image"], cwd=localcloud.ROOT, capture_output=True, text=True
+    )
+    assert build.returncode == 0, build.stderr
+
+
 def create_function(moto: PrivateMoto, name: str, source: str, **options) -> str:
     """A Python function run by the local runtime image, with an execution role of its own; its ARN."""
     trust = {
@@ -292,7 +303,7 @@ def handler(event, context):
 """
 
 
-def test_a_function_calls_the_emulator_over_https_as_its_execution_role(moto):
+def test_a_function_calls_the_emulator_over_https_as_its_execution_role(moto, runtime_image):
     """moto's endpoint for a function is plain HTTP, which this emulator does not speak; and
     devtools/motoroles.py: the function signs with its role's session, not moto's dummy keys."""
     create_function(moto, "caller", CALLER)
@@ -355,7 +366,7 @@ def handler(event, context):
 """
 
 
-def test_a_bucket_notification_invokes_its_function_after_answering(moto):
+def test_a_bucket_notification_invokes_its_function_after_answering(moto, runtime_image):
     function = create_function(moto, "slow", SLOW)
     s3, logs = moto.client("s3", REGION), moto.client("logs", REGION)
     s3.create_bucket(Bucket="uploads")
